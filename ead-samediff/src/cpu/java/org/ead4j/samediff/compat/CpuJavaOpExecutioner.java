@@ -1,0 +1,27 @@
+package org.ead4j.samediff.compat;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.CustomOp;
+import org.nd4j.linalg.api.ops.OpContext;
+import org.nd4j.linalg.cpu.nativecpu.ops.NativeOpExecutioner;
+
+/** CPU backend executioner that runs {@link JavaOp}s in Java; see {@link JavaOpExecutioners}. */
+public class CpuJavaOpExecutioner extends NativeOpExecutioner {
+
+    @Override
+    public INDArray[] exec(CustomOp op, OpContext ctx) {
+        INDArray[] out = JavaOpExecutioners.execIfJava(op, ctx);
+        return out != null ? out : super.exec(op, ctx);
+    }
+
+    @Override
+    public INDArray[] exec(CustomOp op) {
+        if (op instanceof JavaOp) {
+            OpContext ctx = buildContext();
+            ctx.setInputArrays(op.inputArguments());
+            ctx.setOutputArrays(op.outputArguments());
+            return JavaOpExecutioners.execIfJava(op, ctx);
+        }
+        return super.exec(op);
+    }
+}

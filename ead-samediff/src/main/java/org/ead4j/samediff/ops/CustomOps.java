@@ -1,0 +1,44 @@
+package org.ead4j.samediff.ops;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.ead4j.samediff.compat.BaseJavaOp;
+import org.ead4j.samediff.compat.JavaOpExecutioners;
+
+/**
+ * The one registration point for ead4j's SameDiff custom ops.
+ *
+ * <p>Call {@link #ensureRegistered()} before building, running, differentiating or loading a graph
+ * that contains an ead4j op. It installs the Java-op executioner (DL4J 1.0.0-M2.1 workaround, see
+ * {@link JavaOpExecutioners}) and makes every op findable by name, which {@code SameDiff.load} and
+ * gradient construction need. Every new op class is added to {@link #prototypes()}.
+ */
+public final class CustomOps {
+
+    private static volatile boolean registered;
+
+    private CustomOps() {
+    }
+
+    /** One instance of every ead4j custom op (and gradient op). */
+    static List<BaseJavaOp> prototypes() {
+        List<BaseJavaOp> ops = new ArrayList<>();
+        ops.add(new EadSampleOp());
+        return ops;
+    }
+
+    /** Installs the executioner and registers every ead4j op; idempotent and thread-safe. */
+    public static void ensureRegistered() {
+        if (registered) {
+            return;
+        }
+        synchronized (CustomOps.class) {
+            if (registered) {
+                return;
+            }
+            JavaOpExecutioners.install();
+            BaseJavaOp.register(prototypes().toArray(new BaseJavaOp[0]));
+            registered = true;
+        }
+    }
+}
