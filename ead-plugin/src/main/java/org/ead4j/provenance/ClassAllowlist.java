@@ -89,6 +89,18 @@ public final class ClassAllowlist {
     }
 
     /**
+     * An allowlist with exactly the given packages (no system property), e.g. a narrower one.
+     *
+     * @param componentPackages packages whose classes may be instantiated as components
+     * @param provenancePackages packages whose classes may be instantiated as provenance records
+     * @return the allowlist
+     */
+    public static ClassAllowlist of(List<String> componentPackages, List<String> provenancePackages) {
+        ClassAllowlist a = new ClassAllowlist(List.of(), provenancePackages);
+        return a.withComponentPackages(componentPackages.toArray(new String[0]));
+    }
+
+    /**
      * A copy that also allows components from the given packages.
      *
      * @param packages package prefixes ending in '.', e.g. {@code com.example.rl.}

@@ -21,11 +21,17 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.ead4j.cli.UserException;
 import org.ead4j.run.AtomicFiles;
@@ -236,6 +242,7 @@ public final class ExperimentConfigs {
      */
     private static <T extends Configurable> T lookupRoot(ConfigurationManager cm, Class<T> type, String source) {
         Set<String> names = instanceNames(cm, type, source);
+        checkReferences(cm, source);
         if (names.isEmpty()) {
             List<String> all = new ArrayList<>();
             for (String n : new TreeSet<>(cm.getComponentNames())) {
@@ -282,6 +289,115 @@ public final class ExperimentConfigs {
         return out;
     }
 
+    /**
+     * Checks the references between components before OLCUT follows them: a component-valued property
+     * must name a defined component (OLCUT's error would not say which property), and references may not
+     * form a cycle (e.g. a component naming itself as its schedule: OLCUT 5.3.1 recurses until the stack
+     * overflows).
+     */
+    private static void checkReferences(ConfigurationManager cm, String source) {
+        Map<String, Map<String, String>> edges = new TreeMap<>(); // component -> (referenced component -> property)
+        for (String n : cm.getComponentNames()) {
+            ConfigurationData cd = cm.getConfigurationData(n).orElse(null);
+            if (cd == null) {
+                continue;
+            }
+            Map<String, String> out = new TreeMap<>();
+            Class<?> cls = loadQuietly(cd.getClassName());
+            for (Map.Entry<String, Property> e : cd.getProperties().entrySet()) {
+                if (cls != null && !holdsComponents(cls, e.getKey())) {
+                    continue;
+                }
+                for (String v : values(e.getValue())) {
+                    if (cm.getComponentNames().contains(v)) {
+                        out.put(v, e.getKey());
+                    } else if (cls != null && !v.startsWith("${")) {
+                        throw new UserException(source + ": component '" + n + "', property '" + e.getKey()
+                                + "' names the component '" + v + "', which is not defined; components: "
+                                + new TreeSet<>(cm.getComponentNames()));
+                    }
+                }
+            }
+            edges.put(n, out);
+        }
+        Map<String, Integer> state = new HashMap<>(); // 1 = on the current path, 2 = done
+        for (String start : edges.keySet()) {
+            Deque<String> path = new ArrayDeque<>();
+            findCycle(start, edges, state, path, source);
+        }
+    }
+
+    private static void findCycle(String n, Map<String, Map<String, String>> edges, Map<String, Integer> state,
+                                  Deque<String> path, String source) {
+        Integer s = state.get(n);
+        if (s != null && s == 2) {
+            return;
+        }
+        if (s != null && s == 1) {
+            List<String> cycle = new ArrayList<>(path);
+            Collections.reverse(cycle);
+            cycle = cycle.subList(cycle.indexOf(n), cycle.size());
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < cycle.size(); i++) {
+                String from = cycle.get(i);
+                String to = i + 1 < cycle.size() ? cycle.get(i + 1) : n;
+                sb.append(from).append('.').append(edges.get(from).get(to)).append(" -> ");
+            }
+            throw new UserException(source + ": components reference each other in a cycle: " + sb + n
+                    + "; a component cannot contain itself");
+        }
+        state.put(n, 1);
+        path.push(n);
+        for (String next : edges.getOrDefault(n, Map.of()).keySet()) {
+            findCycle(next, edges, state, path, source);
+        }
+        path.pop();
+        state.put(n, 2);
+    }
+
+    /** Whether the {@code @Config} field named {@code field} can hold components (directly or in a collection). */
+    private static boolean holdsComponents(Class<?> cls, String field) {
+        for (Class<?> c = cls; c != null; c = c.getSuperclass()) {
+            try {
+                java.lang.reflect.Field f = c.getDeclaredField(field);
+                if (Configurable.class.isAssignableFrom(f.getType())
+                        || (f.getType().isArray() && Configurable.class.isAssignableFrom(f.getType().getComponentType()))) {
+                    return true;
+                }
+                if (f.getGenericType() instanceof java.lang.reflect.ParameterizedType pt) {
+                    for (java.lang.reflect.Type t : pt.getActualTypeArguments()) {
+                        if (t instanceof Class<?> tc && Configurable.class.isAssignableFrom(tc)) {
+                            return true;
+                        }
+                    }
+                }
+                return false;
+            } catch (NoSuchFieldException e) {
+                // look in the superclass
+            }
+        }
+        return false;
+    }
+
+    private static Class<?> loadQuietly(String className) {
+        try {
+            return Class.forName(className, false, ExperimentConfigs.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            return null;
+        }
+    }
+
+    private static List<String> values(Property p) {
+        if (p instanceof SimpleProperty s) {
+            return List.of(s.getValue());
+        } else if (p instanceof ListProperty l) {
+            return l.getSimpleList().stream().map(SimpleProperty::getValue).toList();
+        } else if (p instanceof MapProperty m) {
+            return m.getMap().values().stream().map(SimpleProperty::getValue).toList();
+        }
+        return List.of();
+    }
+
     private static Set<String> referencedNames(ConfigurationManager cm) {
         Set<String> components = new HashSet<>(cm.getComponentNames());
         Set<String> out = new HashSet<>();
@@ -291,15 +407,7 @@ public final class ExperimentConfigs {
                 continue;
             }
             for (Property p : cd.getProperties().values()) {
-                if (p instanceof SimpleProperty s && components.contains(s.getValue())) {
-                    out.add(s.getValue());
-                } else if (p instanceof ListProperty l) {
-                    l.getSimpleList().stream().map(SimpleProperty::getValue).filter(components::contains)
-                            .forEach(out::add);
-                } else if (p instanceof MapProperty m) {
-                    m.getMap().values().stream().map(SimpleProperty::getValue).filter(components::contains)
-                            .forEach(out::add);
-                }
+                values(p).stream().filter(components::contains).forEach(out::add);
             }
         }
         return out;
