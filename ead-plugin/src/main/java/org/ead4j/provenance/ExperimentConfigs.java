@@ -30,6 +30,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -144,6 +145,47 @@ public final class ExperimentConfigs {
             return lookupRoot(cm, type, source);
         } catch (PropertyException | ConfigLoaderException | IllegalArgumentException | IllegalStateException e) {
             throw new UserException(source + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Rebuilds a component nested anywhere in provenance, e.g. the temperature schedule inside a run's
+     * trainer. Searches depth-first; a component recorded under the key {@code preferredKey} wins over
+     * others of the type.
+     *
+     * @param provenance the provenance to search (e.g. an {@link ExperimentProvenance})
+     * @param type the component type wanted
+     * @param preferredKey the property name to prefer, e.g. {@code schedule} (may be null)
+     * @param <T> the type
+     * @return the rebuilt component, or empty if none of that type is recorded
+     * @throws UserException if the component's configuration cannot be rebuilt
+     */
+    public static <T extends Configurable> Optional<T> nestedComponent(ObjectProvenance provenance, Class<T> type,
+                                                                      String preferredKey) {
+        ClassAllowlist allowlist = ClassAllowlist.defaults();
+        List<ConfiguredObjectProvenance> found = new ArrayList<>();
+        ConfiguredObjectProvenance[] preferred = new ConfiguredObjectProvenance[1];
+        collect(provenance, type, preferredKey, allowlist, found, preferred);
+        ConfiguredObjectProvenance chosen = preferred[0] != null ? preferred[0] : found.isEmpty() ? null : found.get(0);
+        return chosen == null ? Optional.empty()
+                : Optional.of(fromProvenance(chosen, type, allowlist, "provenance of " + chosen.getClassName()));
+    }
+
+    private static void collect(ObjectProvenance p, Class<?> type, String preferredKey, ClassAllowlist allowlist,
+                                List<ConfiguredObjectProvenance> found, ConfiguredObjectProvenance[] preferred) {
+        for (com.oracle.labs.mlrg.olcut.util.Pair<String, com.oracle.labs.mlrg.olcut.provenance.Provenance> pair : p) {
+            if (pair.getB() instanceof ConfiguredObjectProvenance c) {
+                Class<?> cls = allowlist.allowsComponent(c.getClassName()) ? loadQuietly(c.getClassName()) : null;
+                if (cls != null && type.isAssignableFrom(cls)) {
+                    found.add(c);
+                    if (preferred[0] == null && pair.getA().equals(preferredKey)) {
+                        preferred[0] = c;
+                    }
+                }
+                collect(c, type, preferredKey, allowlist, found, preferred);
+            } else if (pair.getB() instanceof ObjectProvenance o) {
+                collect(o, type, preferredKey, allowlist, found, preferred);
+            }
         }
     }
 
