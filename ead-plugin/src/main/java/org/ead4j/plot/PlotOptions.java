@@ -31,7 +31,18 @@ public record PlotOptions(String rewardKey, String entropyKey, String tauPrefix,
     /** Default last position of the schedule plot. */
     public static final int DEFAULT_SCHEDULE_TO = 512;
 
-    /** Validates the values. */
+    /**
+     * Creates the options, checking the schedule positions and steps.
+     *
+     * @param rewardKey see the record component
+     * @param entropyKey see the record component
+     * @param tauPrefix see the record component
+     * @param passKey see the record component
+     * @param worstKey see the record component
+     * @param scheduleSteps see the record component
+     * @param scheduleFrom see the record component
+     * @param scheduleTo see the record component
+     */
     public PlotOptions {
         scheduleSteps = List.copyOf(scheduleSteps);
         if (scheduleFrom < 0 || scheduleTo < scheduleFrom) {

@@ -293,6 +293,19 @@ public final class ClassAllowlist {
      * @throws IOException if the file cannot be read
      */
     public void checkConfigXml(Path file) throws IOException {
+        checkConfigXml(Files.readAllBytes(file), file);
+    }
+
+    /**
+     * Scans the bytes of an OLCUT XML configuration (load these same bytes afterwards, not the file again,
+     * so the file cannot change between the check and the load).
+     *
+     * @param content the XML bytes
+     * @param file the file they came from, for messages
+     * @throws UserException for a refused class or feature, or malformed XML (with its line)
+     * @throws IOException if the bytes cannot be parsed for an I/O reason
+     */
+    public void checkConfigXml(byte[] content, Path file) throws IOException {
         SAXParserFactory f = SAXParserFactory.newInstance();
         try {
             f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
@@ -304,7 +317,7 @@ public final class ClassAllowlist {
             throw new IllegalStateException("the XML parser cannot be hardened", e);
         }
         XmlScan handler = new XmlScan(file);
-        try (InputStream in = Files.newInputStream(file)) {
+        try (InputStream in = new java.io.ByteArrayInputStream(content)) {
             f.newSAXParser().parse(in, handler);
         } catch (SAXParseException e) {
             String msg = e.getMessage();
@@ -409,16 +422,31 @@ public final class ClassAllowlist {
      * @throws IOException if the file cannot be read
      */
     static JsonNode parseJson(Path file) throws IOException {
+        try {
+            return parseJson(Files.readAllBytes(file), file);
+        } catch (NoSuchFileException e) {
+            throw new UserException("no such file: " + file, e);
+        }
+    }
+
+    /**
+     * Parses JSON bytes with duplicate-key detection, turning syntax errors into a message with the line.
+     *
+     * @param content the bytes
+     * @param file the file they came from, for messages
+     * @return the parsed document
+     * @throws UserException for malformed JSON
+     * @throws IOException if the bytes cannot be parsed for an I/O reason
+     */
+    static JsonNode parseJson(byte[] content, Path file) throws IOException {
         ObjectMapper om = new ObjectMapper();
         om.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-        try (InputStream in = Files.newInputStream(file)) {
-            JsonNode n = om.readTree(in);
+        try {
+            JsonNode n = om.readTree(content);
             if (n == null || n.isMissingNode()) {
                 throw new UserException(file + " is empty: expected JSON");
             }
             return n;
-        } catch (NoSuchFileException e) {
-            throw new UserException("no such file: " + file, e);
         } catch (JsonProcessingException e) {
             var loc = e.getLocation();
             throw new UserException(file + ": malformed JSON" + (loc == null ? "" : " at line " + loc.getLineNr()

@@ -96,6 +96,7 @@ public final class ExperimentConfigs {
             case PROVENANCE:
                 return fromProvenance(ProvenanceJson.read(file, allowlist), type, allowlist, file.toString());
             case JSON_CONFIG: {
+                // the checked tree is what gets loaded: the file is not read again
                 JsonNode tree = ClassAllowlist.parseJson(file);
                 allowlist.checkConfigJson(tree, file);
                 byte[] strict = new ObjectMapper().writerWithDefaultPrettyPrinter()
@@ -103,8 +104,9 @@ public final class ExperimentConfigs {
                 return fromConfigBytes(strict, "json", file, type);
             }
             default: {
-                allowlist.checkConfigXml(file);
-                return fromConfigBytes(Files.readAllBytes(file), "xml", file, type);
+                byte[] xml = Files.readAllBytes(file); // read once: the checked bytes are the loaded bytes
+                allowlist.checkConfigXml(xml, file);
+                return fromConfigBytes(xml, "xml", file, type);
             }
         }
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.oracle.labs.mlrg.olcut.config.json.JsonProvenanceSerialization;
 import com.oracle.labs.mlrg.olcut.provenance.ObjectProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.ProvenanceException;
+import com.oracle.labs.mlrg.olcut.provenance.ProvenanceUtil;
 import com.oracle.labs.mlrg.olcut.provenance.io.ProvenanceSerializationException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -67,10 +68,12 @@ public final class ProvenanceJson {
         if (!Files.isRegularFile(file)) {
             throw new UserException("no such file: " + file);
         }
-        JsonNode tree = ClassAllowlist.parseJson(file);
+        // read once: the bytes that were checked are the bytes that get unmarshalled
+        String json = Files.readString(file, StandardCharsets.UTF_8);
+        JsonNode tree = ClassAllowlist.parseJson(json.getBytes(StandardCharsets.UTF_8), file);
         allowlist.checkProvenanceJson(tree, file);
         try {
-            return new JsonProvenanceSerialization(false).deserializeAndUnmarshal(file);
+            return ProvenanceUtil.unmarshalProvenance(new JsonProvenanceSerialization(false).deserializeFromString(json));
         } catch (ProvenanceSerializationException | ProvenanceException | ClassCastException e) {
             throw new UserException(file + " is not a valid provenance file: " + e.getMessage(), e);
         } catch (RuntimeException e) {

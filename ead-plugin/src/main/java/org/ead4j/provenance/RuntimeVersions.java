@@ -67,7 +67,21 @@ public record RuntimeVersions(String ead4j, String nd4jBackend, String nd4jBacke
     public static final List<String> KEYS = List.of(EAD4J, ND4J_BACKEND, ND4J_BACKEND_VERSION, ND4J_VERSION,
             DL4J_VERSION, ND4J_DATA_TYPE, TRIBUO_VERSION, JAVA_VERSION, JAVA_VM, OS_NAME, OS_ARCH);
 
-    /** Checks that no value is null. */
+    /**
+     * Creates the record; no value may be null (use {@link #UNKNOWN}).
+     *
+     * @param ead4j see the record component
+     * @param nd4jBackend see the record component
+     * @param nd4jBackendVersion see the record component
+     * @param nd4jVersion see the record component
+     * @param dl4jVersion see the record component
+     * @param nd4jDataType see the record component
+     * @param tribuoVersion see the record component
+     * @param javaVersion see the record component
+     * @param javaVm see the record component
+     * @param osName see the record component
+     * @param osArch see the record component
+     */
     public RuntimeVersions {
         for (String v : new String[]{ead4j, nd4jBackend, nd4jBackendVersion, nd4jVersion, dl4jVersion, nd4jDataType,
                 tribuoVersion, javaVersion, javaVm, osName, osArch}) {
