@@ -1,5 +1,7 @@
 package org.ead4j.rollout;
 
+import org.ead4j.samediff.decode.FinishReason;
+
 /**
  * One sampled response and what the sampler recorded for each of its tokens.
  *
