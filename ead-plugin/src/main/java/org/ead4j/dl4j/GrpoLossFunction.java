@@ -46,26 +46,32 @@ public class GrpoLossFunction implements ILossFunction, Configurable, Provenanca
 
     private static final long serialVersionUID = 1L;
 
+    /** eps_low. */
     @Config(description = "eps_low: lower clip range; range [0, 1]. verl clip_ratio_low: 0.2.")
     @JsonProperty
     private double clipRatioLow = 0.2;
 
+    /** eps_high. */
     @Config(description = "eps_high: upper clip range; range [0, inf). verl clip_ratio_high: 0.2; DAPO: 0.28.")
     @JsonProperty
     private double clipRatioHigh = 0.2;
 
+    /** Whether the dual clip applies. */
     @Config(description = "Dual clip for negative advantages (bound -A c). verl: on.")
     @JsonProperty
     private boolean dualClip = true;
 
+    /** Dual-clip bound c. */
     @Config(description = "c: dual-clip bound, > 1. verl clip_ratio_c: 3.0.")
     @JsonProperty
     private double clipRatioC = 3.0;
 
+    /** OFF or TOKEN. */
     @Config(description = "Importance sampling for off-policy sampling: OFF or TOKEN (per row). EAD paper recipe: OFF.")
     @JsonProperty
     private ImportanceSamplingLevel importanceSampling = ImportanceSamplingLevel.OFF;
 
+    /** Importance-weight cap. */
     @Config(description = "Truncation cap of the importance weight; range (0, inf). EAD-TIS: 2.0.")
     @JsonProperty
     private double isCap = 2.0;

@@ -21,22 +21,27 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public abstract class AbstractPolicyLoss implements PolicyLoss {
 
+    /** Aggregation of per-token terms. */
     @Config(description = "How per-token losses become a scalar (verl actor.loss_agg_mode): TOKEN_MEAN, "
             + "SEQ_MEAN_TOKEN_SUM, SEQ_MEAN_TOKEN_MEAN, SEQ_MEAN_TOKEN_SUM_NORM (Dr.GRPO). verl: TOKEN_MEAN.")
     protected LossAggregation lossAggMode = LossAggregation.TOKEN_MEAN;
 
+    /** Divisor of seq-mean-token-sum-norm; 0 = padded length. */
     @Config(description = "Divisor of SEQ_MEAN_TOKEN_SUM_NORM (verl loss_scale_factor); 0 = the batch's padded "
             + "response length T (verl default); set the maximum response length for a constant divisor. Range [0, inf).")
     protected double lossScaleFactor = 0;
 
+    /** Entropy-bonus coefficient. */
     @Config(description = "Entropy bonus: loss -= entropyCoeff * agg(entropy) (verl actor.entropy_coeff). "
             + "verl and the EAD paper: 0.")
     protected double entropyCoeff = 0;
 
+    /** KL-to-reference term, or null. */
     @Config(description = "KL-to-reference loss term (verl actor.use_kl_loss + kl_loss_type + kl_loss_coef); "
             + "unset = no KL term (EAD paper).")
     protected KlPenalty klPenalty;
 
+    /** Off-policy correction, or null. */
     @Config(description = "Off-policy correction for EAD's annealed sampling; multiplies the policy-gradient term "
             + "of every loss. Unset = none (EAD paper's released recipe).")
     protected TruncatedImportanceSampling importanceSampling;

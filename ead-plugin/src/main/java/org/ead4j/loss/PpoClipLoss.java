@@ -19,16 +19,20 @@ import org.ead4j.samediff.ops.loss.PolicyLossSpec;
  */
 public class PpoClipLoss extends AbstractPolicyLoss {
 
+    /** eps_low. */
     @Config(description = "eps_low: lower clip range, ratio floor 1 - eps_low; range [0, 1]. verl clip_ratio_low: 0.2.")
     protected double clipRatioLow = 0.2;
 
+    /** eps_high. */
     @Config(description = "eps_high: upper clip range, ratio ceiling 1 + eps_high; range [0, inf). "
             + "verl clip_ratio_high: 0.2; DAPO: 0.28.")
     protected double clipRatioHigh = 0.2;
 
+    /** Whether the dual clip applies. */
     @Config(description = "Dual-clip on: bound the loss of negative-advantage tokens by -A * clipRatioC. verl: on.")
     protected boolean dualClip = true;
 
+    /** Dual-clip bound c. */
     @Config(description = "c: dual-clip bound, > 1. verl clip_ratio_c: 3.0; verl's DAPO recipe: 10.")
     protected double clipRatioC = 3.0;
 

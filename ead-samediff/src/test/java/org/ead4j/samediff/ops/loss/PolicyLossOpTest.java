@@ -546,6 +546,40 @@ class PolicyLossOpTest {
         }
     }
 
+    @Test
+    void sameDiffFitStopsPushingOnceTheRatioIsClipped() {
+        // a free logits table, old policy = the uniform start: PPO stops moving a token once r leaves [0.8, 1.2]
+        int n = 4;
+        int vocab = 4;
+        SameDiff sd = SameDiff.create();
+        SDVariable z = sd.var("z", Nd4j.zeros(DataType.FLOAT, n, vocab));
+        SDVariable adv = sd.placeHolder("adv", DataType.FLOAT, -1, 1);
+        SDVariable onehot = sd.oneHot(sd.constant(Nd4j.createFromArray(0, 1, 2, 3)), vocab, -1, 1.0, 0.0, DataType.FLOAT);
+        SDVariable logp = sd.nn().logSoftmax(z).mul(onehot).sum(1).reshape(n, 1);
+        SDVariable old = sd.constant(Nd4j.valueArrayOf(new long[]{n, 1}, (float) Math.log(1.0 / vocab)));
+        SDVariable ones = sd.constant(Nd4j.ones(DataType.FLOAT, n, 1));
+        SDVariable key = sd.constant(Nd4j.scalar(0L));
+        new PolicyLossOp(sd, new SDVariable[]{logp, old, old, old, sd.zerosLike(old), adv, ones, key},
+                PolicyLossSpec.builder().dualClip(false, 3).build()).outputVariables()[0].rename("loss");
+        sd.setLossVariables("loss");
+        sd.setTrainingConfig(org.nd4j.autodiff.samediff.TrainingConfig.builder()
+                .updater(new org.nd4j.linalg.learning.config.Sgd(0.5)).dataSetFeatureMapping("adv")
+                .markLabelsUnused().build());
+        INDArray a = Nd4j.createFromArray(new float[][]{{1}, {1}, {-1}, {-1}});
+        for (int i = 0; i < 100; i++) {
+            sd.fit(new org.nd4j.linalg.dataset.MultiDataSet(new INDArray[]{a}, new INDArray[0]));
+        }
+        INDArray p = sd.nn().softmax(z, 1).eval();
+        for (int row = 0; row < n; row++) {
+            double ratio = p.getDouble(row, row) * vocab;
+            if (row < 2) {
+                assertTrue(ratio > 1.2 && ratio < 1.3, "A > 0 pushed just past 1 + eps, ratio " + ratio);
+            } else {
+                assertTrue(ratio < 0.8 && ratio > 0.7, "A < 0 pushed just past 1 - eps, ratio " + ratio);
+            }
+        }
+    }
+
     static double[][] slice(double[][] m, int rows, int cols) {
         double[][] out = new double[rows][cols];
         for (int b = 0; b < rows; b++) {
