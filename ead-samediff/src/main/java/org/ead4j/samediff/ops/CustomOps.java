@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.ead4j.samediff.compat.BaseJavaOp;
 import org.ead4j.samediff.compat.JavaOpExecutioners;
+import org.ead4j.samediff.ops.loss.PolicyLossBpOp;
+import org.ead4j.samediff.ops.loss.PolicyLossOp;
 
 /**
  * The one registration point for ead4j's SameDiff custom ops.
@@ -24,6 +26,8 @@ public final class CustomOps {
     static List<BaseJavaOp> prototypes() {
         List<BaseJavaOp> ops = new ArrayList<>();
         ops.add(new EadSampleOp());
+        ops.add(new PolicyLossOp());
+        ops.add(new PolicyLossBpOp());
         return ops;
     }
 
