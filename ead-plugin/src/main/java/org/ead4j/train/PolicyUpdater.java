@@ -1,0 +1,195 @@
+package org.ead4j.train;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.ead4j.loss.LossInputs;
+import org.ead4j.loss.LossOutputs;
+import org.ead4j.loss.PolicyLoss;
+import org.ead4j.samediff.policy.AdamW;
+import org.ead4j.samediff.policy.GradientResult;
+import org.ead4j.samediff.policy.PolicyTransformer;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * The learner side of one RL step: attaches the configured policy loss to the policy graph,
+ * recomputes old (and reference) log-probs, and runs the PPO epochs over mini-batches.
+ *
+ * <p>Log-probs come from the graph's {@code temperedLogProbs} output with {@code invTau} from the
+ * batch, so the actor temperature ({@link ActorTemperature}) is a property of the batch layout.
+ */
+final class PolicyUpdater {
+
+    static final String OLD_LOG_PROBS = "oldLogProbs";
+    static final String BEHAVIOUR_LOG_PROBS = "behaviourLogProbs";
+    static final String REFERENCE_LOG_PROBS = "referenceLogProbs";
+    static final String ADVANTAGES = "advantages";
+    static final String RESPONSE_MASK = "responseMask";
+    static final String SELECTION_KEY = "selectionKey";
+
+    /** Rows per forward pass when recomputing log-probs (bounds memory for large batches). */
+    private static final int FORWARD_CHUNK = 256;
+
+    private final PolicyTransformer policy;
+    private final PolicyTransformer reference;
+    private final String diagnosticsName;
+
+    /** The outcome of one update: mean loss diagnostics, gradient norm, skipped mini-batches. */
+    record Stats(Map<String, Double> diagnostics, double gradNorm, double loss, int updates, int nonFinite,
+                 String nonFiniteTensor) {
+    }
+
+    /**
+     * Attaches the loss to the policy's graph.
+     *
+     * @param policy the trained policy (no loss set yet)
+     * @param loss the configured loss
+     * @param reference frozen reference policy for a KL term, or null
+     */
+    PolicyUpdater(PolicyTransformer policy, PolicyLoss loss, PolicyTransformer reference) {
+        this.policy = policy;
+        this.reference = reference;
+        SameDiff sd = policy.graph();
+        DataType ft = policy.floatType();
+        SDVariable old = sd.placeHolder(OLD_LOG_PROBS, ft, -1, -1);
+        SDVariable behaviour = sd.placeHolder(BEHAVIOUR_LOG_PROBS, ft, -1, -1);
+        SDVariable adv = sd.placeHolder(ADVANTAGES, ft, -1, -1);
+        SDVariable mask = sd.placeHolder(RESPONSE_MASK, ft, -1, -1);
+        SDVariable key = sd.placeHolder(SELECTION_KEY, DataType.INT64);
+        LossInputs.Builder in = LossInputs.builder(policy.temperedLogProbs(), old, adv, mask)
+                .behaviourLogProbs(behaviour)
+                .entropy(policy.entropy())
+                .selectionKey(key);
+        if (reference != null) {
+            in.referenceLogProbs(sd.placeHolder(REFERENCE_LOG_PROBS, ft, -1, -1));
+        }
+        LossOutputs out = loss.build(sd, in.build());
+        policy.setLoss(out.loss());
+        diagnosticsName = out.diagnostics().name();
+    }
+
+    /** Whether a loss needs a reference policy (a KL term with a positive coefficient). */
+    static boolean needsReference(PolicyLoss loss) {
+        return loss.spec().klCoef() > 0;
+    }
+
+    /**
+     * log pi(target) at the batch's actor temperature, in row chunks.
+     *
+     * @param p the policy to evaluate
+     * @param batch the batch
+     * @return FLOAT/DOUBLE [B, T]
+     */
+    static INDArray logProbs(PolicyTransformer p, TrainingBatch batch) {
+        INDArray out = Nd4j.create(p.floatType(), batch.rows(), batch.width());
+        for (int from = 0; from < batch.rows(); from += FORWARD_CHUNK) {
+            int to = Math.min(batch.rows(), from + FORWARD_CHUNK);
+            TrainingBatch part = batch.slice(from, to);
+            Map<String, INDArray> ph = new HashMap<>();
+            ph.put(PolicyTransformer.TOKENS, part.tokens());
+            ph.put(PolicyTransformer.TARGETS, part.targets());
+            ph.put(PolicyTransformer.INV_TAU, part.invTau().castTo(p.floatType()));
+            INDArray lp = p.forward(ph, PolicyTransformer.TEMPERED_LOG_PROBS).get(PolicyTransformer.TEMPERED_LOG_PROBS);
+            out.get(NDArrayIndex.interval(from, to), NDArrayIndex.all()).assign(lp);
+        }
+        return out;
+    }
+
+    /**
+     * Runs {@code epochs} passes over {@code miniBatches} contiguous mini-batches.
+     *
+     * @param batch the step's batch
+     * @param optimizer the optimiser (updates the policy's parameters in place)
+     * @param lr learning rate for this step
+     * @param epochs PPO epochs
+     * @param miniBatches mini-batches per epoch
+     * @param selectionKey the Clip-Cov selection key of the i-th mini-batch update of this step
+     * @param skipNonFinite true: skip a non-finite mini-batch and go on; false: stop at once
+     * @return the step's statistics
+     */
+    Stats update(TrainingBatch batch, AdamW optimizer, double lr, int epochs, int miniBatches,
+                 java.util.function.LongUnaryOperator selectionKey, boolean skipNonFinite) {
+        DataType ft = policy.floatType();
+        INDArray oldAll = logProbs(policy, batch);
+        INDArray refAll = reference != null ? logProbs(reference, batch) : null;
+        int rows = batch.rows();
+        int mb = Math.max(1, Math.min(miniBatches, rows));
+        Map<String, Double> sums = new LinkedHashMap<>();
+        double gradNormSum = 0;
+        double lossSum = 0;
+        int updates = 0;
+        int nonFinite = 0;
+        String nonFiniteTensor = null;
+        int index = 0;
+        for (int e = 0; e < epochs; e++) {
+            for (int m = 0; m < mb; m++, index++) {
+                int from = (int) ((long) rows * m / mb);
+                int to = (int) ((long) rows * (m + 1) / mb);
+                TrainingBatch part = batch.slice(from, to);
+                Map<String, INDArray> ph = new HashMap<>();
+                ph.put(PolicyTransformer.TOKENS, part.tokens());
+                ph.put(PolicyTransformer.TARGETS, part.targets());
+                ph.put(PolicyTransformer.INV_TAU, part.invTau().castTo(ft));
+                ph.put(OLD_LOG_PROBS, oldAll.get(NDArrayIndex.interval(from, to), NDArrayIndex.all()).dup());
+                ph.put(BEHAVIOUR_LOG_PROBS, part.behaviourLogProbs().castTo(ft));
+                ph.put(ADVANTAGES, part.advantages().castTo(ft));
+                ph.put(RESPONSE_MASK, part.mask().castTo(ft));
+                ph.put(SELECTION_KEY, Nd4j.scalar(selectionKey.applyAsLong(index)));
+                if (refAll != null) {
+                    ph.put(REFERENCE_LOG_PROBS, refAll.get(NDArrayIndex.interval(from, to), NDArrayIndex.all()).dup());
+                }
+                GradientResult g = policy.gradients(ph, diagnosticsName);
+                String bad = firstNonFinite(g);
+                if (bad != null) {
+                    nonFinite++;
+                    nonFiniteTensor = nonFiniteTensor == null ? bad : nonFiniteTensor;
+                    if (!skipNonFinite) {
+                        return new Stats(average(sums, updates), updates == 0 ? Double.NaN : gradNormSum / updates,
+                                Double.NaN, updates, nonFinite, nonFiniteTensor);
+                    }
+                    continue;
+                }
+                gradNormSum += optimizer.step(policy.parameters(), g.gradients(), lr);
+                lossSum += g.loss();
+                updates++;
+                Map<String, Double> d = LossOutputs.diagnosticsMap(g.output(diagnosticsName));
+                for (Map.Entry<String, Double> en : d.entrySet()) {
+                    if (en.getKey().endsWith("_max")) {
+                        sums.merge(en.getKey(), en.getValue(), Math::max);
+                    } else {
+                        sums.merge(en.getKey(), en.getValue(), Double::sum);
+                    }
+                }
+            }
+        }
+        return new Stats(average(sums, updates), updates == 0 ? Double.NaN : gradNormSum / updates,
+                updates == 0 ? Double.NaN : lossSum / updates, updates, nonFinite, nonFiniteTensor);
+    }
+
+    /** The name of the first non-finite tensor among loss, diagnostics and gradients, or null. */
+    private String firstNonFinite(GradientResult g) {
+        if (!Double.isFinite(g.loss())) {
+            return "loss";
+        }
+        for (Map.Entry<String, INDArray> e : g.gradients().entrySet()) {
+            if (!Double.isFinite(e.getValue().norm2Number().doubleValue())) {
+                return "grad/" + e.getKey();
+            }
+        }
+        return null;
+    }
+
+    private static Map<String, Double> average(Map<String, Double> sums, int n) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Double> e : sums.entrySet()) {
+            out.put(e.getKey(), e.getKey().endsWith("_max") || n == 0 ? e.getValue() : e.getValue() / n);
+        }
+        return out;
+    }
+
+}
