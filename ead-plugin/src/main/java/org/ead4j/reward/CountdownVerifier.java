@@ -59,6 +59,20 @@ public class CountdownVerifier implements Verifier {
         postConfig();
     }
 
+    /**
+     * Creates a verifier with explicit limits.
+     *
+     * @param requireAllNumbers whether every number must be used
+     * @param maxDepth deepest parenthesis nesting accepted
+     * @param maxChars longest response accepted
+     */
+    public CountdownVerifier(boolean requireAllNumbers, int maxDepth, int maxChars) {
+        this.requireAllNumbers = requireAllNumbers;
+        this.maxDepth = maxDepth;
+        this.maxChars = maxChars;
+        postConfig();
+    }
+
     @Override
     public void postConfig() {
         if (maxDepth < 1 || maxDepth > 1000) {
