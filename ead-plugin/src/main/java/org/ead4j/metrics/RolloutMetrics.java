@@ -8,6 +8,7 @@ import com.oracle.labs.mlrg.olcut.provenance.Provenancable;
 import com.oracle.labs.mlrg.olcut.provenance.impl.ConfiguredObjectProvenanceImpl;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,7 +20,7 @@ import org.ead4j.samediff.sampling.RandomStreams;
 
 /**
  * Evaluation metrics over n samples per prompt, averaged over prompts, overall and per data source
- * (rlvr-peers.md Sec. 5). For each k in {@link #ks}:
+ * (rlvr-peers.md Sec. 5). For each k in {@code ks}:
  * <table>
  *   <caption>Per-k metrics</caption>
  *   <tr><th>key</th><th>per prompt</th></tr>
@@ -28,19 +29,20 @@ import org.ead4j.samediff.sampling.RandomStreams;
  *   <tr><td>{@code best@k}, {@code worst@k}</td><td>unbiased expected best/worst reward of k ({@link BestWorstAtK})</td></tr>
  *   <tr><td>{@code mean@k}</td><td>the mean reward (the expected mean of k samples, the same for every k)</td></tr>
  *   <tr><td>{@code maj@k}</td><td>expected majority-vote correctness of k samples drawn without
- *       replacement ({@link MajorityVote}); exact up to {@link #majExactLimit} subsets, else
- *       {@link #majDraws} seeded random subsets; only when answers were recorded</td></tr>
+ *       replacement ({@link MajorityVote}); exact up to {@code majExactLimit} subsets, else
+ *       {@code majDraws} seeded random subsets; only when answers were recorded</td></tr>
  *   <tr><td>{@code best@k/bootstrap}, {@code worst@k/bootstrap}, {@code maj@k/bootstrap} (+ {@code _std})</td>
- *       <td>verl's bootstrap with replacement ({@link Bootstrap}), {@link #bootstrapDraws} draws</td></tr>
+ *       <td>verl's bootstrap with replacement ({@link Bootstrap}), {@code bootstrapDraws} draws</td></tr>
  * </table>
  * plus {@code prompts}, {@code responses}, {@code mean} and {@code std} (verl's mean@N and std@N).
  *
- * <p><b>Determinism.</b> The random streams of a prompt are keyed by ({@link #bootstrapSeed}, k,
- * a hash of the prompt id) through {@link RandomStreams}, so results do not depend on prompt order.
+ * <p><b>Determinism.</b> The random streams of a prompt are keyed by ({@code bootstrapSeed}, k,
+ * a hash of the prompt id) through {@link RandomStreams}, and sums run in prompt-id order, so the
+ * results are bit-identical whatever the order of the prompts.
  *
  * <p><b>Prompts with fewer than k samples.</b> By default an error naming the prompt; with
- * {@link #skipSmallGroups} they are left out of that k's averages and {@code prompts@k} says how many
- * prompts were used (a k no prompt reaches has no keys).
+ * {@code skipSmallGroups} they are left out of that k's averages and {@code prompts@k} says how many
+ * prompts were used (a k that no prompt reaches has only {@code prompts@k = 0}).
  */
 public class RolloutMetrics implements Configurable, Provenancable<ConfiguredObjectProvenance> {
 
@@ -127,7 +129,7 @@ public class RolloutMetrics implements Configurable, Provenancable<ConfiguredObj
      * @param prompts the samples of each prompt; ids must be unique
      * @return the report
      * @throws IllegalArgumentException for no prompts, a duplicate prompt id, or a prompt with fewer
-     *                                  than k samples (unless {@link #skipSmallGroups})
+     *                                  than k samples (unless {@code skipSmallGroups})
      */
     public MetricsReport compute(List<PromptSamples> prompts) {
         if (prompts.isEmpty()) {
@@ -148,7 +150,10 @@ public class RolloutMetrics implements Configurable, Provenancable<ConfiguredObj
         }
         Averages overall = new Averages();
         Map<String, Averages> bySource = new TreeMap<>();
-        for (PromptSamples p : prompts) {
+        // sum in id order, so the floating-point result does not depend on the order of the input
+        List<PromptSamples> byId = new ArrayList<>(prompts);
+        byId.sort(Comparator.comparing(PromptSamples::promptId));
+        for (PromptSamples p : byId) {
             Map<String, Double> values = perPrompt(p, withAnswers);
             overall.add(p, values);
             bySource.computeIfAbsent(p.dataSource(), s -> new Averages()).add(p, values);
@@ -237,13 +242,13 @@ public class RolloutMetrics implements Configurable, Provenancable<ConfiguredObj
             out.put(prefix + MetricKeys.RESPONSES, (double) responses);
             for (String key : keyOrder()) {
                 double[] s = sums.get(key);
-                if (s == null) {
-                    continue;
-                }
                 if (key.startsWith("prompts@")) {
                     if (skipSmallGroups) {
-                        out.put(prefix + key, s[0]);
+                        out.put(prefix + key, s == null ? 0.0 : s[0]);
                     }
+                    continue;
+                }
+                if (s == null) {
                     continue;
                 }
                 out.put(prefix + key, s[0] / s[1]);

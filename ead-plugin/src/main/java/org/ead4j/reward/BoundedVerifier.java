@@ -26,15 +26,15 @@ import org.slf4j.LoggerFactory;
  * SIGALRM timeout fails off the main thread; AReaL PR #1426: a hung verification ties up reward workers).
  *
  * <ul>
- *   <li>Responses longer than {@link #maxResponseChars} score 0, {@code UNPARSEABLE}, without running the verifier.</li>
- *   <li>A call running longer than {@link #timeoutMillis} (counted from when it starts, not while it
+ *   <li>Responses longer than {@code maxResponseChars} score 0, {@code UNPARSEABLE}, without running the verifier.</li>
+ *   <li>A call running longer than {@code timeoutMillis} (counted from when it starts, not while it
  *       waits for a thread) scores 0, {@code TIMEOUT}; its thread is interrupted.</li>
  *   <li>A verifier exception (or {@link StackOverflowError}) scores 0, {@code ERROR}, and is logged.</li>
  *   <li>{@link #verifyAll} returns results in input order; for responses that finish in time the
  *       results do not depend on thread timing.</li>
  * </ul>
  * A call that ignores the interrupt keeps its thread busy; the pool then starts a replacement thread,
- * up to {@link #maxStuckThreads} extra ones, after which waiting calls time out too. Close the
+ * up to {@code maxStuckThreads} extra ones, after which waiting calls time out too. Close the
  * verifier (it is {@link AutoCloseable}) to stop the pool.
  */
 public class BoundedVerifier implements Verifier, AutoCloseable {

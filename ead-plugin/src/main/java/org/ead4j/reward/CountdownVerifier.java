@@ -14,13 +14,13 @@ import org.ead4j.reward.RewardResult.Reason;
  * The problem's {@code answer} is the puzzle ({@link CountdownPuzzle}, e.g. {@code "3 8 4>20"}); the
  * response is an expression, optionally followed by {@code =value} (e.g. {@code "(8-3)*4=20"}).
  *
- * <p>Rules: each given number at most once (all of them when {@link #requireAllNumbers}), no other
+ * <p>Rules: each given number at most once (all of them when {@code requireAllNumbers}), no other
  * numbers, + - * / and parentheses only, no unary minus; exact rational arithmetic, so intermediate
  * fractions are fine ({@code 8/(3-8/3) = 24}). A claimed {@code =value} must be the target.
  *
- * <p>Verdicts: syntax errors, nesting deeper than {@link #maxDepth} and responses longer than
- * {@link #maxChars} are {@code UNPARSEABLE} (score 0); a number not given or used too often, a missing
- * number, a division by zero, a wrong value or a wrong claim are {@code WRONG} ({@link #formatScore});
+ * <p>Verdicts: syntax errors, nesting deeper than {@code maxDepth} and responses longer than
+ * {@code maxChars} are {@code UNPARSEABLE} (score 0); a number not given or used too often, a missing
+ * number, a division by zero, a wrong value or a wrong claim are {@code WRONG} ({@code formatScore});
  * the extracted answer for maj@k voting is the expression's value (e.g. {@code "20"}), null if undefined.
  * Like TinyZero's countdown reward, but "at most once" by default as in the classic game.
  */

@@ -10,7 +10,7 @@ import org.ead4j.data.Problem;
 import org.ead4j.reward.RewardResult.Reason;
 
 /**
- * A format reward: {@link #score} when the response matches a regular expression, else 0 (as TRL's
+ * A format reward: {@code score} when the response matches a regular expression, else 0 (as TRL's
  * {@code think_format_reward} or TinyZero's format score). Combine it with an accuracy verifier in a
  * {@link WeightedReward}. Whether a response ended with EOS or was truncated is known to the rollout
  * engine, not to the text: handle truncation there (overlong shaping, {@code response_length/clip_ratio}).

@@ -12,16 +12,16 @@ import org.ead4j.reward.RewardResult.Reason;
  * rlvr-peers.md Sec. 7).
  *
  * <p><b>Extraction</b>, first that applies: (1) the last {@code \boxed{...}} with brace matching
- * ({@link #boxed}); (2) the last {@code #### answer} within the last {@link #tailChars} characters
- * ({@link #gsm8k}, verl "strict"); (3) the last number within the last {@link #tailChars} characters
- * ({@link #lastNumberFallback}, verl "flexible"; off by default). Nothing found: {@code NO_ANSWER}.
+ * ({@code boxed}); (2) the last {@code #### answer} within the last {@code tailChars} characters
+ * ({@code gsm8k}, verl "strict"); (3) the last number within the last {@code tailChars} characters
+ * ({@code lastNumberFallback}, verl "flexible"; off by default). Nothing found: {@code NO_ANSWER}.
  *
  * <p><b>Comparison.</b> The extracted text and the problem's answer are normalised (a subset of
  * verl's {@code strip_string}: dollars, percent, units, spaces, {@code \dfrac}) and read as exact
  * rationals: integers, decimals, {@code a/b}, {@code \frac{a}{b}}, negatives, thousands separators
  * and exponents, so {@code 0.5}, {@code 1/2} and {@code \frac{1}{2}} are equal (verl compares strings;
  * we compare values). When the ground truth is not a number the normalised strings are compared.
- * A number with more than {@link #maxDigits} digits in a row is {@code UNPARSEABLE}.
+ * A number with more than {@code maxDigits} digits in a row is {@code UNPARSEABLE}.
  */
 public class NumericVerifier implements Verifier {
 

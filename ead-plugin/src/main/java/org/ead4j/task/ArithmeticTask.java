@@ -7,14 +7,14 @@ import org.ead4j.reward.NumericVerifier;
 import org.ead4j.reward.Verifier;
 
 /**
- * Multi-digit integer arithmetic: {@code a op b} with op in {@link #operations}.
+ * Multi-digit integer arithmetic: {@code a op b} with op in {@code operations}.
  * <pre>
  *   prompt "47+85="   solution "132"   answer "132"   (prompt + solution = "47+85=132")
  *   prompt "63-8="    solution "55"
  *   prompt "12*34="   solution "408"
  * </pre>
- * Each operand has a digit count drawn uniformly from [{@link #minDigits}, {@link #maxDigits}] and
- * is uniform among numbers of that many digits (0..9 for one digit). With {@link #nonNegative}, the
+ * Each operand has a digit count drawn uniformly from [{@code minDigits}, {@code maxDigits}] and
+ * is uniform among numbers of that many digits (0..9 for one digit). With {@code nonNegative}, the
  * operands of a subtraction are swapped when needed so the result is &gt;= 0. Prompts are at most
  * {@code 2 * maxDigits + 2} characters, solutions at most {@code 2 * maxDigits} (+1 for a minus sign).
  * The default verifier reads the last number of the response ({@link NumericVerifier} with only the

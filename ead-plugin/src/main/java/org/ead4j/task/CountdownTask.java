@@ -16,21 +16,25 @@ import org.ead4j.reward.Verifier;
  * for a character-level policy with a sequence length of about 64).
  * <pre>
  *   prompt "3 8 4>20:"         answer "3 8 4>20"          solution "(8-3)*4=20"
- *   prompt "17 5 12 9>67:"     answer "17 5 12 9>67"      solution "(12-9)*17+5+...=67" (one valid expression)
+ *   prompt "16 8 14 16>22:"    answer "16 8 14 16>22"     solution "8+16-(16-14)=22" (one of many)
  * </pre>
- * <b>Solvable by construction.</b> Draw the count in [{@link #minNumbers}, {@link #maxNumbers}] and
- * each number uniformly in [{@link #minValue}, {@link #maxValue}]; then repeatedly combine two random
+ * <b>Solvable by construction.</b> Draw the count in [{@code minNumbers}, {@code maxNumbers}], then
+ * each number uniformly in [{@code minValue}, {@code maxValue}]; repeatedly combine two random
  * sub-expressions with a random operation whose result is a positive integer (subtraction only when
  * positive, division only when exact), until one expression uses all numbers. Its value is the target;
- * the draw is kept when the target is in [{@link #minTarget}, {@link #maxTarget}] and is not itself one
- * of the numbers (that would be a one-number answer). The reference solution is that expression,
+ * the construction is kept when the target is in [{@code minTarget}, {@code maxTarget}] and is not
+ * itself one of the numbers (that would be a one-number answer), else retried with the same count. The reference solution is that expression,
  * printed with the fewest parentheses, then {@code "=target"}. Numbers appear in the prompt in draw
  * order; the key is the sorted numbers and the target, so reordered duplicates are dropped.
  *
- * <p>With the defaults (3-4 numbers in 1..20, targets 1..100) prompts are 7-16 characters and
- * solutions 5-19 characters.
+ * <p>With the defaults (3-4 numbers in 1..20, targets 1..100) prompts are 8-16 characters (mean
+ * about 11) and solutions 7-19 characters (mean about 11), so BOS + prompt + solution + EOS is at
+ * most 37 tokens with {@link org.ead4j.tokenizer.CharTokenizer}.
  */
 public class CountdownTask extends SyntheticTask {
+
+    /** Constructions tried per draw for one count of numbers before the draw is skipped. */
+    private static final int CONSTRUCTION_ATTEMPTS = 1000;
 
     @Config(description = "Fewest numbers per puzzle. Range [2, 6]. Default: 3.")
     private int minNumbers = 3;
@@ -121,7 +125,20 @@ public class CountdownTask extends SyntheticTask {
 
     @Override
     protected Candidate draw(SplittableRandom rng) {
+        // the count is drawn once and kept while construction retries, so 3- and 4-number puzzles
+        // are equally likely even though 4 numbers miss the target range more often
         int count = minNumbers + rng.nextInt(maxNumbers - minNumbers + 1);
+        for (int attempt = 0; attempt < CONSTRUCTION_ATTEMPTS; attempt++) {
+            Candidate c = construct(count, rng);
+            if (c != null) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /** One random construction with {@code count} numbers, or null when a step or the target is out of range. */
+    private Candidate construct(int count, SplittableRandom rng) {
         int[] numbers = new int[count];
         List<Expr> pool = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
@@ -136,7 +153,7 @@ public class CountdownTask extends SyntheticTask {
             }
             Expr combined = combine(pool.get(i), pool.get(j), "+-*/".charAt(rng.nextInt(4)));
             if (combined == null) {
-                return null; // an invalid step (negative, zero or inexact): redraw the whole puzzle
+                return null; // an invalid step (negative, zero or inexact)
             }
             pool.remove(Math.max(i, j));
             pool.remove(Math.min(i, j));

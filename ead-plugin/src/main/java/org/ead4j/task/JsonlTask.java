@@ -19,7 +19,7 @@ import org.ead4j.reward.Verifier;
  * A task read from JSONL files ({@link JsonlDataset}: {@code id}, {@code prompt}, {@code answer},
  * optional {@code data_source} and {@code solution}), one file per split; either may be omitted.
  *
- * <p><b>Pinned content.</b> After loading, {@link #trainSha256}/{@link #evalSha256} hold the SHA-256
+ * <p><b>Pinned content.</b> After loading, {@code trainSha256}/{@code evalSha256} hold the SHA-256
  * of each file, so the task's provenance records exactly which data was used. When a hash is given in
  * the configuration (as in a replay from provenance), loading fails if the file's content differs.
  * Ids must be unique across both files.

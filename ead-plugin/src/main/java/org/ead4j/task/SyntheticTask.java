@@ -13,8 +13,8 @@ import org.ead4j.data.Problem;
 
 /**
  * A generated task: draws candidate problems from one {@link SplittableRandom} seeded with
- * {@link #seed}, drops those whose canonical key was already drawn, and gives the first
- * {@link #evalSize} distinct problems to the eval split and the next {@link #trainSize} to the train
+ * {@code seed}, drops those whose canonical key was already drawn, and gives the first
+ * {@code evalSize} distinct problems to the eval split and the next {@code trainSize} to the train
  * split. So the splits are disjoint, the same configuration always gives the same problems, and
  * the eval split does not change when only {@code trainSize} does.
  */
