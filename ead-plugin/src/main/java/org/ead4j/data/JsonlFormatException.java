@@ -11,7 +11,9 @@ public class JsonlFormatException extends IllegalArgumentException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The file (not serialized: Path is not Serializable). */
     private final transient Path file;
+    /** The 1-based line, or 0. */
     private final int line;
 
     /**

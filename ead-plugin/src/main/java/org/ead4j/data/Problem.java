@@ -15,7 +15,15 @@ import java.util.Objects;
  */
 public record Problem(String id, String prompt, String answer, String dataSource, String referenceSolution) {
 
-    /** Validates the fields. */
+    /**
+     * Validates the fields.
+     *
+     * @param id unique id
+     * @param prompt the prompt
+     * @param answer the ground truth
+     * @param dataSource the source name
+     * @param referenceSolution a full-reward response, or null
+     */
     public Problem {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(prompt, "prompt");

@@ -14,7 +14,15 @@ import java.util.Objects;
  */
 public record PromptSamples(String promptId, String dataSource, double[] rewards, boolean[] correct, String[] answers) {
 
-    /** Validates the fields. */
+    /**
+     * Validates the fields.
+     *
+     * @param promptId the prompt's id
+     * @param dataSource its data source
+     * @param rewards reward per sample
+     * @param correct correctness per sample
+     * @param answers extracted answer per sample, or null
+     */
     public PromptSamples {
         Objects.requireNonNull(promptId, "promptId");
         Objects.requireNonNull(dataSource, "dataSource");

@@ -36,7 +36,13 @@ public record RolloutsFile(Path file, String sha256, List<PromptSamples> prompts
     /** Data source of lines without {@code data_source}. */
     public static final String UNKNOWN_SOURCE = "unknown";
 
-    /** Copies the prompt list. */
+    /**
+     * Copies the prompt list.
+     *
+     * @param file the file read
+     * @param sha256 the SHA-256 of its bytes
+     * @param prompts the samples per prompt
+     */
     public RolloutsFile {
         prompts = List.copyOf(prompts);
     }

@@ -118,6 +118,7 @@ public class BoundedVerifier implements Verifier, AutoCloseable {
             return t;
         };
         pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), factory);
+        pool.allowCoreThreadTimeOut(true); // idle workers exit after 30 s, so an unclosed verifier leaks no threads
     }
 
     @Override

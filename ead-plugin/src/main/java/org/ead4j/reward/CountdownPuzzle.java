@@ -14,7 +14,12 @@ import java.util.List;
  */
 public record CountdownPuzzle(List<Integer> numbers, int target) {
 
-    /** Copies and validates the numbers. */
+    /**
+     * Copies and validates the numbers.
+     *
+     * @param numbers the given numbers
+     * @param target the value to reach
+     */
     public CountdownPuzzle {
         numbers = List.copyOf(numbers);
         if (numbers.isEmpty()) {

@@ -22,6 +22,11 @@ import org.ead4j.reward.RewardResult.Reason;
  * and exponents, so {@code 0.5}, {@code 1/2} and {@code \frac{1}{2}} are equal (verl compares strings;
  * we compare values). When the ground truth is not a number the normalised strings are compared.
  * A number with more than {@code maxDigits} digits in a row is {@code UNPARSEABLE}.
+ *
+ * <p><b>Differences from verl</b>, all deliberate: values, not strings, are compared (verl scores
+ * {@code #### 72.0} against {@code 72} as wrong); {@code \boxed 5} (no braces) is used only when it is
+ * the last box (verl prefers it whenever present); {@code \fbox{...}} is unwrapped (verl's
+ * {@code remove_boxed} fails on it); the extracted answer is reported for maj@k in canonical form.
  */
 public class NumericVerifier implements Verifier {
 

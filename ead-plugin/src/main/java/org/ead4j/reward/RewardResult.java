@@ -29,7 +29,14 @@ public record RewardResult(double score, Reason reason, String extracted, String
         ERROR
     }
 
-    /** Validates the fields. */
+    /**
+     * Validates the fields.
+     *
+     * @param score the reward
+     * @param reason why
+     * @param extracted the canonical extracted answer, or null
+     * @param detail a short explanation
+     */
     public RewardResult {
         Objects.requireNonNull(reason, "reason");
         Objects.requireNonNull(detail, "detail");

@@ -23,19 +23,29 @@ public abstract class SyntheticTask implements Task {
     /** Candidate draws allowed per requested problem before giving up (the space is too small). */
     private static final int ATTEMPTS_PER_PROBLEM = 100;
 
+    /** Seed of the generator. */
     @Config(description = "Seed of the problem generator (SplittableRandom). Default: 1234.")
     protected long seed = 1234L;
 
+    /** Number of training problems. */
     @Config(description = "Number of training problems. Range [0, 10000000]. Default: 1000.")
     protected int trainSize = 1000;
 
+    /** Number of evaluation problems. */
     @Config(description = "Number of evaluation problems, disjoint from the training ones. Range [0, 10000000]. Default: 200.")
     protected int evalSize = 200;
 
     private List<Problem> train = List.of();
     private List<Problem> eval = List.of();
 
-    /** A drawn problem before it gets an id: the key identifies it up to presentation (e.g. number order). */
+    /**
+     * A drawn problem before it gets an id.
+     *
+     * @param key identifies the problem up to presentation (e.g. number order); duplicates are dropped
+     * @param prompt the prompt
+     * @param answer the ground truth
+     * @param referenceSolution a full-reward response
+     */
     protected record Candidate(String key, String prompt, String answer, String referenceSolution) {
     }
 
