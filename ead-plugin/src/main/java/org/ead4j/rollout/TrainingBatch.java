@@ -1,7 +1,6 @@
-package org.ead4j.train;
+package org.ead4j.rollout;
 
 import java.util.List;
-import org.ead4j.rollout.Rollout;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 

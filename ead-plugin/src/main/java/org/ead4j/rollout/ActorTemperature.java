@@ -1,4 +1,4 @@
-package org.ead4j.train;
+package org.ead4j.rollout;
 
 /**
  * The temperature at which the learner computes log pi_theta (old and new log-probs, hence the

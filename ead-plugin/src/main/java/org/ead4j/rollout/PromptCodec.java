@@ -1,4 +1,4 @@
-package org.ead4j.train;
+package org.ead4j.rollout;
 
 import java.util.List;
 import org.ead4j.data.Problem;

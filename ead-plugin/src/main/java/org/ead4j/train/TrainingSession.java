@@ -1,0 +1,472 @@
+package org.ead4j.train;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.ead4j.data.Problem;
+import org.ead4j.eval.Evaluator;
+import org.ead4j.loss.ClipCovLoss;
+import org.ead4j.metrics.GroupRewardStats;
+import org.ead4j.metrics.ResponseLengthStats;
+import org.ead4j.provenance.ContentHash;
+import org.ead4j.provenance.ExperimentProvenance;
+import org.ead4j.reward.BoundedVerifier;
+import org.ead4j.reward.RewardResult;
+import org.ead4j.rollout.PromptCodec;
+import org.ead4j.rollout.Rollout;
+import org.ead4j.rollout.RolloutEngine;
+import org.ead4j.rollout.TrainingBatch;
+import org.ead4j.run.Checkpoint;
+import org.ead4j.run.CheckpointStore;
+import org.ead4j.run.RunDirectory;
+import org.ead4j.samediff.decode.FinishReason;
+import org.ead4j.samediff.decode.KvCacheDecoder;
+import org.ead4j.samediff.io.PolicyCheckpoint;
+import org.ead4j.samediff.policy.AdamW;
+import org.ead4j.samediff.policy.PolicyTransformer;
+import org.ead4j.samediff.schedule.ConstantTemperature;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Runs an {@link RlvrTrainer} in a run directory: provenance first, then per RL step rollouts,
+ * rewards, advantages and updates, one line per step in {@code steps.jsonl}, evaluations in
+ * {@code eval.jsonl}, and checkpoints (policy, optimiser, reference policy, step) every
+ * {@code checkpointEvery} steps. Resuming continues from the newest valid checkpoint; since all
+ * randomness is a function of (seed, step, prompt, sample), a resumed run ends with the same weights
+ * as an uninterrupted one.
+ *
+ * <p>Per step the order is: step line, evaluation (if due), checkpoint (if due). A checkpoint at
+ * step N therefore always follows every log line of step N, and a resume drops log lines after
+ * the checkpoint's step so nothing is duplicated.
+ */
+public final class TrainingSession implements AutoCloseable {
+
+    /** Checkpoint sub-folder holding the policy and its optimiser. */
+    public static final String POLICY_DIR = "policy";
+    /** Checkpoint sub-folder holding the frozen reference policy (KL runs only). */
+    public static final String REFERENCE_DIR = "reference";
+
+    private final RlvrTrainer cfg;
+    private final RunDirectory run;
+    private final TrainingListener listener;
+    private final PromptCodec codec;
+    private final List<Problem> train;
+    private final List<Problem> eval;
+    private final int[][] trainPrompts;
+    private final BoundedVerifier verifier;
+    private final String datasetHash;
+    private PolicyTransformer policy;
+    private PolicyTransformer reference;
+    private AdamW optimizer;
+    private PolicyUpdater updater;
+    private KvCacheDecoder decoder;
+    private RolloutEngine engine;
+    private ExperimentProvenance provenance;
+    private long startStep = 1;
+    private Map<String, Double> latestEval = Map.of();
+
+    /** What a finished (or stopped) run reports. */
+    public record Result(Path runDir, long completedSteps, String weightsSha256, Map<String, Double> finalEval,
+                         boolean stoppedOnNonFinite) {
+    }
+
+    private TrainingSession(RlvrTrainer cfg, RunDirectory run, TrainingListener listener) {
+        this.cfg = cfg;
+        this.run = run;
+        this.listener = listener;
+        this.codec = new PromptCodec(cfg.tokenizer());
+        this.train = cfg.task().train();
+        this.eval = cfg.task().eval();
+        if (train.isEmpty()) {
+            throw new IllegalArgumentException("task " + cfg.task().name() + " has no training problems");
+        }
+        this.trainPrompts = codec.prompts(train);
+        int longest = 0;
+        for (int i = 0; i < trainPrompts.length; i++) {
+            longest = Math.max(longest, trainPrompts[i].length);
+        }
+        if (longest + cfg.maxResponseTokens() > cfg.policy().maxSeqLen()) {
+            throw new IllegalArgumentException("the longest training prompt (" + longest + " tokens incl. BOS) plus "
+                    + "maxResponseTokens (" + cfg.maxResponseTokens() + ") exceeds policy.maxSeqLen ("
+                    + cfg.policy().maxSeqLen() + ")");
+        }
+        this.verifier = new BoundedVerifier(cfg.task().verifier(), cfg.verifierTimeoutMillis(), 2);
+        this.datasetHash = datasetHash(train, eval);
+    }
+
+    /**
+     * Trains in a new run directory.
+     *
+     * @param cfg the experiment
+     * @param runDir the run directory (must not hold a run yet)
+     * @param listener progress
+     * @return the result
+     * @throws IOException when the run directory cannot be written
+     */
+    public static Result start(RlvrTrainer cfg, Path runDir, TrainingListener listener) throws IOException {
+        try (TrainingSession s = new TrainingSession(cfg, RunDirectory.create(runDir), listener)) {
+            s.initFresh();
+            return s.loop();
+        }
+    }
+
+    /**
+     * Continues a run from its newest valid checkpoint (or from the start when there is none).
+     *
+     * @param cfg the experiment, rebuilt from the run's provenance
+     * @param runDir the run directory
+     * @param listener progress
+     * @return the result
+     * @throws IOException when the run directory cannot be read or written
+     */
+    public static Result resume(RlvrTrainer cfg, Path runDir, TrainingListener listener) throws IOException {
+        RunDirectory run = RunDirectory.open(runDir);
+        try (TrainingSession s = new TrainingSession(cfg, run, listener)) {
+            s.provenance = run.readProvenance();
+            Optional<Checkpoint> ck = run.checkpoints(cfg.keepCheckpoints).newestValidCheckpoint();
+            if (ck.isPresent()) {
+                s.initFromCheckpoint(ck.get());
+            } else {
+                listener.onMessage("no valid checkpoint in " + run.checkpointsDir() + "; starting from step 1");
+                s.initWeights();
+                run.truncateLogsAfter(-1);
+            }
+            s.provenance = s.provenance.withRunInfo("resumed-from-step", Long.toString(s.startStep - 1));
+            run.writeProvenance(s.provenance);
+            return s.loop();
+        }
+    }
+
+    private void initFresh() throws IOException {
+        provenance = ExperimentProvenance.start(cfg, cfg.seed, datasetHash);
+        run.writeProvenance(provenance);
+        initWeights();
+        provenance = provenance.withRunInfo("initial-weights-sha256", policy.weightsSha256());
+        run.writeProvenance(provenance);
+    }
+
+    /** Initial weights: the initial checkpoint, or a fresh init plus the optional warm start. */
+    private void initWeights() throws IOException {
+        if (cfg.initialCheckpoint != null) {
+            Path dir = Path.of(cfg.initialCheckpoint);
+            if (!Files.isDirectory(dir)) {
+                throw new IllegalArgumentException("initialCheckpoint '" + dir + "' is not a directory");
+            }
+            policy = PolicyCheckpoint.load(dir, cfg.policy()).policy();
+            String sha = policy.weightsSha256();
+            if (cfg.initialWeightsSha256 != null && !cfg.initialWeightsSha256.equals(sha)) {
+                throw new IllegalArgumentException("initialCheckpoint '" + dir + "' has weights SHA-256 " + sha
+                        + " but initialWeightsSha256 is " + cfg.initialWeightsSha256);
+            }
+        } else {
+            policy = new PolicyTransformer(cfg.policy());
+            if (cfg.warmStart != null && cfg.warmStart.steps() > 0) {
+                PolicyTransformer sft = new PolicyTransformer(cfg.policy());
+                double loss = cfg.warmStart.run(sft, train, codec, cfg.seed, listener);
+                copyWeights(sft, policy);
+                listener.onMessage(String.format("warm start done: loss %.4f", loss));
+            }
+        }
+        if (PolicyUpdater.needsReference(cfg.loss)) {
+            reference = new PolicyTransformer(cfg.policy());
+            copyWeights(policy, reference);
+        }
+        optimizer = AdamW.fromProperties(cfg.optimizer.toProperties());
+        wire();
+    }
+
+    private void initFromCheckpoint(Checkpoint ck) throws IOException {
+        PolicyCheckpoint.Loaded loaded = PolicyCheckpoint.load(ck.dir().resolve(POLICY_DIR), cfg.policy());
+        policy = loaded.policy();
+        optimizer = AdamW.fromProperties(cfg.optimizer.toProperties());
+        if (loaded.optimizer() != null) {
+            optimizer.restoreState(loaded.optimizer().stepCount(), loaded.optimizer().firstMoments(),
+                    loaded.optimizer().secondMoments());
+        }
+        if (PolicyUpdater.needsReference(cfg.loss)) {
+            reference = PolicyCheckpoint.load(ck.dir().resolve(REFERENCE_DIR), cfg.policy()).policy();
+        }
+        startStep = ck.step() + 1;
+        run.truncateLogsAfter(ck.step());
+        listener.onMessage("resuming after step " + ck.step() + " from " + ck.dir());
+        wire();
+    }
+
+    private void wire() {
+        updater = new PolicyUpdater(policy, cfg.loss, reference);
+        decoder = new KvCacheDecoder(policy);
+        engine = new RolloutEngine(decoder, cfg.sampler(), cfg.maxResponseTokens(),
+                new int[]{cfg.tokenizer().eos()}, cfg.rolloutBatchRows());
+    }
+
+    private Result loop() throws IOException {
+        long steps = cfg.steps();
+        PromptOrder order = new PromptOrder(cfg.seed, train.size(), cfg.promptsPerStep,
+                cfg.dynamicSampling.batchesPerStep());
+        if (startStep == 1 && cfg.evalBeforeTraining && !eval.isEmpty()) {
+            evaluate(0);
+        }
+        listener.onPhase("rl", steps);
+        boolean stopped = false;
+        long last = startStep - 1;
+        for (long step = startStep; step <= steps; step++) {
+            Map<String, Object> record = step(step, order);
+            run.steps().append(record);
+            listener.onStep("rl", step, record);
+            if (record.containsKey("guard/non_finite_tensor") && cfg.onNonFinite == RlvrTrainer.NonFinitePolicy.STOP) {
+                listener.onMessage("step " + step + " produced a non-finite " + record.get("guard/non_finite_tensor")
+                        + "; the step was not applied and the run stops (last good checkpoint kept)");
+                stopped = true;
+                break;
+            }
+            last = step;
+            boolean lastStep = step == steps;
+            if (!eval.isEmpty() && (lastStep || (cfg.evalEvery > 0 && step % cfg.evalEvery == 0))) {
+                evaluate(step);
+            }
+            if (lastStep || (cfg.checkpointEvery > 0 && step % cfg.checkpointEvery == 0)) {
+                checkpoint(step);
+            }
+        }
+        if (steps == 0 && !eval.isEmpty() && !cfg.evalBeforeTraining) {
+            evaluate(0);
+        }
+        String sha = policy.weightsSha256();
+        provenance = provenance.withRunInfo("final-weights-sha256", sha)
+                .withRunInfo("status", stopped ? "stopped: non-finite" : "completed")
+                .withProgress(last, latestEval);
+        run.writeProvenance(provenance);
+        return new Result(run.dir(), last, sha, latestEval, stopped);
+    }
+
+    private Map<String, Object> step(long step, PromptOrder order) {
+        long t0 = System.nanoTime();
+        int n = cfg.samplesPerPrompt;
+        List<List<Rollout>> keptGroups = new ArrayList<>();
+        List<double[]> keptRewards = new ArrayList<>();
+        List<boolean[]> keptCorrect = new ArrayList<>();
+        List<List<Rollout>> allGroups = new ArrayList<>();
+        List<double[]> allRewards = new ArrayList<>();
+        int batches = 0;
+        int timeouts = 0;
+        for (int b = 0; b < cfg.dynamicSampling.batchesPerStep(); b++) {
+            batches++;
+            int[] idx = order.prompts(step, b);
+            int[][] prompts = new int[idx.length][];
+            for (int i = 0; i < idx.length; i++) {
+                prompts[i] = trainPrompts[idx[i]];
+            }
+            List<List<Rollout>> groups = engine.generate(prompts, idx, n, cfg.schedule, step, cfg.seed);
+            List<Problem> probs = new ArrayList<>();
+            List<String> texts = new ArrayList<>();
+            for (int g = 0; g < groups.size(); g++) {
+                for (Rollout r : groups.get(g)) {
+                    probs.add(train.get(idx[g]));
+                    texts.add(codec.response(r.response()));
+                }
+            }
+            RewardResult[] results = verifier.verifyAll(probs, texts);
+            for (int g = 0; g < groups.size(); g++) {
+                double[] rewards = new double[n];
+                boolean[] correct = new boolean[n];
+                for (int j = 0; j < n; j++) {
+                    RewardResult rr = results[g * n + j];
+                    timeouts += rr.reason() == RewardResult.Reason.TIMEOUT ? 1 : 0;
+                    Rollout ro = groups.get(g).get(j);
+                    rewards[j] = rr.score() + cfg.overlongPenalty.penalty(ro.length(), cfg.maxResponseTokens());
+                    correct[j] = rr.correct();
+                }
+                allGroups.add(groups.get(g));
+                allRewards.add(rewards);
+                if (!cfg.dynamicSampling.enabled() || DynamicSampling.informative(rewards)) {
+                    if (keptGroups.size() < cfg.promptsPerStep) {
+                        keptGroups.add(groups.get(g));
+                        keptRewards.add(rewards);
+                        keptCorrect.add(correct);
+                    }
+                }
+            }
+            if (!cfg.dynamicSampling.enabled() || keptGroups.size() >= cfg.promptsPerStep) {
+                break;
+            }
+        }
+        long tRollout = System.nanoTime();
+        Map<String, Object> rec = new LinkedHashMap<>();
+        rec.put("step", step);
+        for (Map.Entry<String, Double> e : cfg.schedule.stepParameters(step).entrySet()) {
+            rec.put("schedule/" + e.getKey(), e.getValue());
+        }
+        for (int t : new int[]{0, 10, 20, 50, 100}) {
+            if (t < cfg.maxResponseTokens()) {
+                rec.put("schedule/tau@" + t, cfg.schedule.temperature(t, step));
+            }
+        }
+        putRolloutStats(rec, allGroups, allRewards, keptGroups, keptCorrect, batches, timeouts);
+        if (keptGroups.isEmpty()) {
+            rec.put("actor/updates", 0);
+            rec.put("time/rollout_s", (tRollout - t0) / 1e9);
+            rec.put("time/step_s", (System.nanoTime() - t0) / 1e9);
+            return rec;
+        }
+        double[][] rewardsByGroup = keptRewards.toArray(new double[0][]);
+        int[][] lengths = new int[keptGroups.size()][n];
+        List<Rollout> flat = new ArrayList<>();
+        for (int g = 0; g < keptGroups.size(); g++) {
+            for (int j = 0; j < n; j++) {
+                lengths[g][j] = keptGroups.get(g).get(j).length();
+                flat.add(keptGroups.get(g).get(j));
+            }
+        }
+        double[][] adv = cfg.advantage.advantages(rewardsByGroup, lengths);
+        double[] flatAdv = new double[flat.size()];
+        for (int g = 0; g < adv.length; g++) {
+            System.arraycopy(adv[g], 0, flatAdv, g * n, n);
+        }
+        double constantTau = cfg.schedule instanceof ConstantTemperature
+                ? ((ConstantTemperature) cfg.schedule).tau() : Double.NaN;
+        TrainingBatch batch = TrainingBatch.of(flat, flatAdv, cfg.tokenizer().pad(), cfg.actorTemperature, constantTau);
+        double warm = cfg.lrWarmupSteps > 0 ? Math.min(1.0, step / (double) cfg.lrWarmupSteps) : 1.0;
+        double lr = optimizer.learningRate() * warm;
+        long seed = cfg.seed;
+        PolicyUpdater.Stats stats = updater.update(batch, optimizer, lr, cfg.ppoEpochs, cfg.miniBatches,
+                i -> ClipCovLoss.selectionKey(seed, step, (int) i),
+                cfg.onNonFinite == RlvrTrainer.NonFinitePolicy.SKIP);
+        decoder.syncWeights();
+        long tUpdate = System.nanoTime();
+        rec.putAll(stats.diagnostics());
+        rec.put("actor/entropy", stats.diagnostics().getOrDefault("loss/entropy", Double.NaN));
+        rec.put("actor/loss", stats.loss());
+        rec.put("actor/grad_norm", stats.gradNorm());
+        rec.put("actor/lr", lr);
+        rec.put("actor/updates", stats.updates());
+        if (stats.nonFinite() > 0) {
+            rec.put("guard/non_finite_updates", stats.nonFinite());
+            rec.put("guard/non_finite_tensor", stats.nonFiniteTensor());
+        }
+        rec.put("time/rollout_s", (tRollout - t0) / 1e9);
+        rec.put("time/update_s", (tUpdate - tRollout) / 1e9);
+        rec.put("time/step_s", (tUpdate - t0) / 1e9);
+        return rec;
+    }
+
+    private void putRolloutStats(Map<String, Object> rec, List<List<Rollout>> allGroups, List<double[]> allRewards,
+                                 List<List<Rollout>> kept, List<boolean[]> keptCorrect, int batches, int timeouts) {
+        GroupRewardStats rs = GroupRewardStats.of(allRewards.toArray(new double[0][]));
+        rec.putAll(rs.toMap());
+        int total = 0;
+        int correct = 0;
+        for (boolean[] c : keptCorrect) {
+            for (boolean b : c) {
+                total++;
+                correct += b ? 1 : 0;
+            }
+        }
+        rec.put("acc/mean", total == 0 ? Double.NaN : correct / (double) total);
+        List<Integer> lens = new ArrayList<>();
+        List<Boolean> trunc = new ArrayList<>();
+        double tauMin = Double.POSITIVE_INFINITY;
+        double tauMax = Double.NEGATIVE_INFINITY;
+        double tauSum = 0;
+        double diffSum = 0;
+        double diffMax = 0;
+        long tokens = 0;
+        for (List<Rollout> g : allGroups) {
+            for (Rollout r : g) {
+                lens.add(r.length());
+                trunc.add(r.finish() == FinishReason.LENGTH);
+                for (int t = 0; t < r.length(); t++) {
+                    double tau = r.tau()[t];
+                    tauMin = Math.min(tauMin, tau);
+                    tauMax = Math.max(tauMax, tau);
+                    tauSum += tau;
+                    double d = Math.abs(r.targetLogProb()[t] - r.behaviourLogProb()[t]);
+                    diffSum += d;
+                    diffMax = Math.max(diffMax, d);
+                    tokens++;
+                }
+            }
+        }
+        int[] lenArr = lens.stream().mapToInt(Integer::intValue).toArray();
+        boolean[] truncArr = new boolean[trunc.size()];
+        for (int i = 0; i < truncArr.length; i++) {
+            truncArr[i] = trunc.get(i);
+        }
+        rec.putAll(ResponseLengthStats.of(lenArr, truncArr).toMap());
+        if (tokens > 0) {
+            rec.put("rollout/tau_min", tauMin);
+            rec.put("rollout/tau_mean", tauSum / tokens);
+            rec.put("rollout/tau_max", tauMax);
+            rec.put("rollout/logp_diff_mean", diffSum / tokens);
+            rec.put("rollout/logp_diff_max", diffMax);
+        }
+        rec.put("rollout/gen_batches", batches);
+        rec.put("rollout/groups_kept", kept.size());
+        rec.put("rollout/verifier_timeouts", timeouts);
+    }
+
+    private void evaluate(long step) throws IOException {
+        Evaluator.Result r = Evaluator.evaluate(cfg.evaluation(), engine, policy, eval, codec, verifier, cfg.seed, step);
+        Map<String, Object> record = r.record(step);
+        run.eval().append(record);
+        Map<String, Double> m = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : record.entrySet()) {
+            if (e.getValue() instanceof Double) {
+                m.put(e.getKey(), (Double) e.getValue());
+            }
+        }
+        latestEval = m;
+        listener.onEval(step, record);
+    }
+
+    private void checkpoint(long step) throws IOException {
+        CheckpointStore store = run.checkpoints(cfg.keepCheckpoints);
+        String sha = policy.weightsSha256();
+        store.write(step, dir -> {
+            PolicyCheckpoint.save(dir.resolve(POLICY_DIR), policy, optimizer);
+            if (reference != null) {
+                PolicyCheckpoint.save(dir.resolve(REFERENCE_DIR), reference, null);
+            }
+            Files.writeString(dir.resolve("trainer-state.json"),
+                    "{\"step\":" + step + ",\"weights_sha256\":\"" + sha + "\"}\n");
+        });
+        provenance = provenance.withProgress(step, latestEval);
+        run.writeProvenance(provenance);
+        listener.onMessage("checkpoint step-" + step + " written");
+    }
+
+    /** @return the trained policy (for evaluation after {@link #start}) */
+    PolicyTransformer policy() {
+        return policy;
+    }
+
+    private static void copyWeights(PolicyTransformer from, PolicyTransformer to) {
+        Map<String, INDArray> src = from.parameters();
+        for (Map.Entry<String, INDArray> e : to.parameters().entrySet()) {
+            e.getValue().assign(src.get(e.getKey()));
+        }
+    }
+
+    /** SHA-256 over the problems' ids, prompts, answers and sources (the dataset's content). */
+    private static String datasetHash(List<Problem> train, List<Problem> eval) {
+        StringBuilder sb = new StringBuilder();
+        for (List<Problem> split : List.of(train, eval)) {
+            sb.append("#split\n");
+            for (Problem p : split) {
+                sb.append(p.id()).append('\t').append(p.prompt()).append('\t').append(p.answer()).append('\t')
+                        .append(p.dataSource()).append('\n');
+            }
+        }
+        return ContentHash.sha256(sb.toString());
+    }
+
+    @Override
+    public void close() throws IOException {
+        verifier.close();
+        run.close();
+    }
+}
