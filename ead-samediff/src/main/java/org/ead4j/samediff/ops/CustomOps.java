@@ -24,6 +24,7 @@ public final class CustomOps {
     static List<BaseJavaOp> prototypes() {
         List<BaseJavaOp> ops = new ArrayList<>();
         ops.add(new EadSampleOp());
+        ops.add(new EmbeddingOp());
         return ops;
     }
 
