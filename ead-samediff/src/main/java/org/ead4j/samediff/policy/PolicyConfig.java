@@ -368,7 +368,7 @@ public class PolicyConfig implements Configurable, Provenancable<ConfiguredObjec
     }
 
     /**
-     * Lists the fields whose values differ, e.g. {@code "dModel: 128 here, 64 in other"}.
+     * Lists the fields whose values differ, e.g. {@code "dModel: 128 vs 64"} (this value first).
      *
      * @param other the configuration to compare with
      * @return one entry per differing field, empty when equal
@@ -380,7 +380,7 @@ public class PolicyConfig implements Configurable, Provenancable<ConfiguredObjec
         for (Map.Entry<String, String> e : a.entrySet()) {
             String theirs = b.get(e.getKey());
             if (!Objects.equals(e.getValue(), theirs)) {
-                out.add(e.getKey() + ": " + e.getValue() + " here, " + theirs + " in other");
+                out.add(e.getKey() + ": " + e.getValue() + " vs " + theirs);
             }
         }
         return out;
