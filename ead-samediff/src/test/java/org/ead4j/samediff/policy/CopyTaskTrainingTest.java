@@ -80,7 +80,6 @@ class CopyTaskTrainingTest {
                     last += g.loss() / 5;
                 }
             }
-            System.err.println("COPY " + pos + " " + first + " -> " + last);
             assertEquals(Math.log(VOCAB), first, 0.3, "initial loss should be near ln(V) (" + pos + ")");
             // chance for the copied symbol is ln(6) = 1.79; attention-based copying goes far below it
             assertTrue(last < 0.5, pos + ": loss fell only from " + first + " to " + last);
