@@ -26,6 +26,7 @@ public final class CustomOps {
     static List<BaseJavaOp> prototypes() {
         List<BaseJavaOp> ops = new ArrayList<>();
         ops.add(new EadSampleOp());
+        ops.add(new EmbeddingOp());
         ops.add(new PolicyLossOp());
         ops.add(new PolicyLossBpOp());
         return ops;

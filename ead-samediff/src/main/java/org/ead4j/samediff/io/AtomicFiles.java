@@ -1,0 +1,114 @@
+package org.ead4j.samediff.io;
+
+import java.io.BufferedOutputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+/**
+ * Crash-safe file writes: write to a temporary file in the same directory, fsync it, rename it over the
+ * target atomically, then fsync the directory. A reader sees the old file or the complete new one, never
+ * a partial file.
+ */
+public final class AtomicFiles {
+
+    private AtomicFiles() {
+    }
+
+    /** Writes the content of a file. */
+    @FunctionalInterface
+    public interface Writer {
+        /**
+         * Writes everything to {@code out} (do not close it).
+         *
+         * @param out the stream
+         * @throws IOException on failure
+         */
+        void write(OutputStream out) throws IOException;
+    }
+
+    /**
+     * Atomically replaces {@code target} with what {@code writer} produces.
+     *
+     * @param target the file to write
+     * @param writer produces the content
+     * @return the SHA-256 of the written bytes, 64 lowercase hex digits
+     * @throws IOException if writing, syncing or renaming fails (the target is then unchanged)
+     */
+    public static String write(Path target, Writer writer) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+        MessageDigest md = sha256();
+        try {
+            try (FileOutputStream fos = new FileOutputStream(tmp.toFile());
+                 DigestOutputStream dos = new DigestOutputStream(new BufferedOutputStream(fos, 1 << 16), md)) {
+                writer.write(dos);
+                dos.flush();
+                fos.getFD().sync();
+            }
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        syncDirectory(dir);
+        return hex(md.digest());
+    }
+
+    /**
+     * SHA-256 of a file's content.
+     *
+     * @param file the file
+     * @return 64 lowercase hex digits
+     * @throws IOException if the file cannot be read
+     */
+    public static String sha256(Path file) throws IOException {
+        MessageDigest md = sha256();
+        byte[] buf = new byte[1 << 16];
+        try (InputStream in = Files.newInputStream(file)) {
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                md.update(buf, 0, n);
+            }
+        }
+        return hex(md.digest());
+    }
+
+    /** Flushes a directory entry change (the rename) to disk; a no-op where the platform cannot open directories. */
+    private static void syncDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // Windows cannot open a directory as a channel; the rename is still atomic there
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+        }
+    }
+
+    private static String hex(byte[] bytes) {
+        StringBuilder sb = new StringBuilder(2 * bytes.length);
+        for (byte b : bytes) {
+            sb.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
+        }
+        return sb.toString();
+    }
+}

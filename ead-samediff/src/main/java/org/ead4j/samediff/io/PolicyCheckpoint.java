@@ -1,0 +1,303 @@
+package org.ead4j.samediff.io;
+
+import com.oracle.labs.mlrg.olcut.config.PropertyException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStreamWriter;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import org.ead4j.samediff.nd.HostArrays;
+import org.ead4j.samediff.policy.AdamW;
+import org.ead4j.samediff.policy.PolicyConfig;
+import org.ead4j.samediff.policy.PolicyTransformer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Saves and loads a policy (configuration + float32 weights) and its AdamW optimiser (settings, step count,
+ * both moments) in one directory, so that training continues bit-identically after a load.
+ *
+ * <p>Layout of the directory:
+ * <pre>
+ * policy.properties     PolicyConfig fields
+ * weights.bin           parameters in WeightLayout order ({@link NamedArraysFile})
+ * optimizer.properties  AdamW settings and stepCount            (only with an optimiser)
+ * adam_m.bin, adam_v.bin first and second moments by parameter  (only with an optimiser)
+ * manifest.properties   format, version, and size + SHA-256 of every file above; written last
+ * </pre>
+ * Each file is written atomically (temp file, fsync, rename). Saving first removes an old manifest, so a
+ * save interrupted half-way leaves a directory that {@link #load} rejects instead of mixing two states.
+ */
+public final class PolicyCheckpoint {
+
+    /** The manifest's file name; its presence marks a complete checkpoint. */
+    public static final String MANIFEST = "manifest.properties";
+    /** Policy configuration file. */
+    public static final String POLICY_FILE = "policy.properties";
+    /** Weights file. */
+    public static final String WEIGHTS_FILE = "weights.bin";
+    /** Optimiser settings file. */
+    public static final String OPTIMIZER_FILE = "optimizer.properties";
+    /** First moments file. */
+    public static final String ADAM_M_FILE = "adam_m.bin";
+    /** Second moments file. */
+    public static final String ADAM_V_FILE = "adam_v.bin";
+
+    private static final String FORMAT = "ead4j-policy-checkpoint";
+    private static final int VERSION = 1;
+
+    private PolicyCheckpoint() {
+    }
+
+    /**
+     * A loaded checkpoint.
+     *
+     * @param policy the policy with the saved weights
+     * @param optimizer the optimiser with its saved state, or null when none was saved
+     */
+    public record Loaded(PolicyTransformer policy, AdamW optimizer) {
+    }
+
+    /**
+     * Writes a checkpoint into {@code dir} (created if needed; an earlier checkpoint there is replaced).
+     *
+     * @param dir the directory
+     * @param policy the policy (FLOAT)
+     * @param optimizer its optimiser, or null to save the policy alone
+     * @throws IOException if a file cannot be written
+     */
+    public static void save(Path dir, PolicyTransformer policy, AdamW optimizer) throws IOException {
+        if (policy.floatType() != DataType.FLOAT) {
+            throw new IllegalArgumentException("checkpoints hold float32 weights; this policy is " + policy.floatType());
+        }
+        Files.createDirectories(dir);
+        Files.deleteIfExists(dir.resolve(MANIFEST));
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put(POLICY_FILE, AtomicFiles.write(dir.resolve(POLICY_FILE),
+                out -> writeProperties(out, policy.config().toProperties(), "ead4j PolicyConfig")));
+
+        Map<String, NamedArraysFile.Entry> weights = new LinkedHashMap<>();
+        for (Map.Entry<String, INDArray> e : policy.parameters().entrySet()) {
+            weights.put(e.getKey(), new NamedArraysFile.Entry(e.getValue().shape(), HostArrays.toFloats(e.getValue())));
+        }
+        files.put(WEIGHTS_FILE, AtomicFiles.write(dir.resolve(WEIGHTS_FILE), out -> NamedArraysFile.write(out, weights)));
+
+        if (optimizer != null) {
+            Map<String, String> opt = new LinkedHashMap<>(optimizer.toProperties());
+            opt.put("stepCount", Long.toString(optimizer.stepCount()));
+            files.put(OPTIMIZER_FILE, AtomicFiles.write(dir.resolve(OPTIMIZER_FILE),
+                    out -> writeProperties(out, opt, "ead4j AdamW settings and step count")));
+            files.put(ADAM_M_FILE, AtomicFiles.write(dir.resolve(ADAM_M_FILE),
+                    out -> NamedArraysFile.write(out, moments(optimizer.firstMoments(), weights))));
+            files.put(ADAM_V_FILE, AtomicFiles.write(dir.resolve(ADAM_V_FILE),
+                    out -> NamedArraysFile.write(out, moments(optimizer.secondMoments(), weights))));
+        }
+
+        Map<String, String> manifest = new LinkedHashMap<>();
+        manifest.put("format", FORMAT);
+        manifest.put("version", Integer.toString(VERSION));
+        manifest.put("weightsSha256", policy.weightsSha256());
+        for (Map.Entry<String, String> e : files.entrySet()) {
+            manifest.put("file." + e.getKey() + ".sha256", e.getValue());
+            manifest.put("file." + e.getKey() + ".bytes", Long.toString(Files.size(dir.resolve(e.getKey()))));
+        }
+        AtomicFiles.write(dir.resolve(MANIFEST), out -> writeProperties(out, manifest, "ead4j checkpoint manifest"));
+    }
+
+    private static Map<String, NamedArraysFile.Entry> moments(Map<String, float[]> m, Map<String, NamedArraysFile.Entry> weights) {
+        Map<String, NamedArraysFile.Entry> out = new LinkedHashMap<>();
+        for (Map.Entry<String, NamedArraysFile.Entry> w : weights.entrySet()) {
+            float[] v = m.get(w.getKey());
+            if (v != null) {
+                out.put(w.getKey(), new NamedArraysFile.Entry(w.getValue().shape(), v));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Loads a checkpoint, verifying every file against the manifest.
+     *
+     * @param dir the directory written by {@link #save}
+     * @return the policy and optimiser (null when none was saved)
+     * @throws IOException if the directory or a file is missing, truncated, corrupt or of another format
+     */
+    public static Loaded load(Path dir) throws IOException {
+        return load(dir, null);
+    }
+
+    /**
+     * Loads a checkpoint and checks that it was written with the expected configuration.
+     *
+     * @param dir the directory written by {@link #save}
+     * @param expected the configuration the caller expects, or null to accept any
+     * @return the policy and optimiser (null when none was saved)
+     * @throws IOException if the directory or a file is missing, truncated, corrupt or of another format
+     * @throws IllegalArgumentException if the saved configuration differs from {@code expected} (the message
+     *                                  names each differing field)
+     */
+    public static Loaded load(Path dir, PolicyConfig expected) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new NoSuchFileException(dir.toString(), null, "checkpoint directory does not exist");
+        }
+        Path manifestFile = dir.resolve(MANIFEST);
+        if (!Files.isRegularFile(manifestFile)) {
+            throw new IOException("no " + MANIFEST + " in " + dir + ": not a policy checkpoint, or its save did not finish");
+        }
+        Map<String, String> manifest = readProperties(manifestFile);
+        if (!FORMAT.equals(manifest.get("format"))) {
+            throw new IOException(manifestFile + " has format '" + manifest.get("format") + "', expected '" + FORMAT + "'");
+        }
+        if (!Integer.toString(VERSION).equals(manifest.get("version"))) {
+            throw new IOException(manifestFile + " has version " + manifest.get("version") + "; this ead4j reads version " + VERSION);
+        }
+        verify(dir, manifest, POLICY_FILE, true);
+        verify(dir, manifest, WEIGHTS_FILE, true);
+        boolean hasOptimizer = verify(dir, manifest, OPTIMIZER_FILE, false);
+        if (hasOptimizer) {
+            verify(dir, manifest, ADAM_M_FILE, true);
+            verify(dir, manifest, ADAM_V_FILE, true);
+        }
+
+        PolicyConfig config;
+        try {
+            config = PolicyConfig.fromProperties(readProperties(dir.resolve(POLICY_FILE)));
+        } catch (PropertyException e) {
+            throw new IOException(dir.resolve(POLICY_FILE) + " holds an invalid configuration: " + e.getMessage(), e);
+        }
+        if (expected != null) {
+            List<String> diff = expected.differences(config);
+            if (!diff.isEmpty()) {
+                throw new IllegalArgumentException("checkpoint " + dir + " was written with another policy configuration; "
+                        + "differing fields (expected vs checkpoint): " + String.join("; ", diff));
+            }
+        }
+
+        PolicyTransformer policy = new PolicyTransformer(config);
+        Map<String, NamedArraysFile.Entry> weights = NamedArraysFile.read(dir.resolve(WEIGHTS_FILE));
+        Map<String, INDArray> params = policy.parameters();
+        checkNames(dir.resolve(WEIGHTS_FILE), params, weights, true);
+        for (Map.Entry<String, INDArray> e : params.entrySet()) {
+            HostArrays.writeFloats(weights.get(e.getKey()).values(), e.getValue());
+        }
+        String hash = manifest.get("weightsSha256");
+        if (hash != null && !hash.equals(policy.weightsSha256())) {
+            throw new IOException(dir + ": loaded weights do not match the manifest's weightsSha256");
+        }
+
+        AdamW optimizer = null;
+        if (hasOptimizer) {
+            Map<String, String> opt = readProperties(dir.resolve(OPTIMIZER_FILE));
+            long steps;
+            try {
+                optimizer = AdamW.fromProperties(opt);
+                steps = Long.parseLong(opt.getOrDefault("stepCount", "").trim());
+            } catch (PropertyException | NumberFormatException e) {
+                throw new IOException(dir.resolve(OPTIMIZER_FILE) + " is invalid: " + e.getMessage(), e);
+            }
+            Map<String, NamedArraysFile.Entry> m = NamedArraysFile.read(dir.resolve(ADAM_M_FILE));
+            Map<String, NamedArraysFile.Entry> v = NamedArraysFile.read(dir.resolve(ADAM_V_FILE));
+            checkNames(dir.resolve(ADAM_M_FILE), params, m, steps > 0);
+            checkNames(dir.resolve(ADAM_V_FILE), params, v, steps > 0);
+            optimizer.restoreState(steps, values(m), values(v));
+        }
+        return new Loaded(policy, optimizer);
+    }
+
+    private static Map<String, float[]> values(Map<String, NamedArraysFile.Entry> entries) {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        for (Map.Entry<String, NamedArraysFile.Entry> e : entries.entrySet()) {
+            out.put(e.getKey(), e.getValue().values());
+        }
+        return out;
+    }
+
+    private static void checkNames(Path file, Map<String, INDArray> params, Map<String, NamedArraysFile.Entry> arrays,
+                                   boolean complete) throws IOException {
+        for (Map.Entry<String, NamedArraysFile.Entry> e : arrays.entrySet()) {
+            INDArray p = params.get(e.getKey());
+            if (p == null) {
+                throw new IOException(file + " holds array '" + e.getKey() + "', which the configuration has no parameter for");
+            }
+            if (!Arrays.equals(p.shape(), e.getValue().shape())) {
+                throw new IOException(file + ": array '" + e.getKey() + "' has shape " + Arrays.toString(e.getValue().shape())
+                        + " but the configuration expects " + Arrays.toString(p.shape()));
+            }
+        }
+        if (complete) {
+            List<String> missing = new ArrayList<>(params.keySet());
+            missing.removeAll(arrays.keySet());
+            if (!missing.isEmpty()) {
+                throw new IOException(file + " lacks arrays for parameters " + missing);
+            }
+        }
+    }
+
+    /** Checks presence, size and SHA-256 of one file; returns whether the manifest lists it. */
+    private static boolean verify(Path dir, Map<String, String> manifest, String name, boolean required) throws IOException {
+        String sha = manifest.get("file." + name + ".sha256");
+        String bytes = manifest.get("file." + name + ".bytes");
+        if (sha == null || bytes == null) {
+            if (required) {
+                throw new IOException(dir.resolve(MANIFEST) + " does not list " + name + "; the checkpoint is incomplete");
+            }
+            return false;
+        }
+        Path file = dir.resolve(name);
+        if (!Files.isRegularFile(file)) {
+            throw new NoSuchFileException(file.toString(), null, "checkpoint file listed in the manifest is missing");
+        }
+        long size = Files.size(file);
+        long expected;
+        try {
+            expected = Long.parseLong(bytes.trim());
+        } catch (NumberFormatException e) {
+            throw new IOException(dir.resolve(MANIFEST) + " is corrupt: size of " + name + " is '" + bytes + "'");
+        }
+        if (size != expected) {
+            throw new IOException(file + " is " + size + " bytes but the manifest records " + expected
+                    + (size < expected ? ": the file is truncated" : ": the file was modified"));
+        }
+        String actual = AtomicFiles.sha256(file);
+        if (!actual.equals(sha.trim())) {
+            throw new IOException(file + " fails its SHA-256 check (manifest " + sha + ", file " + actual + "): the file is corrupt");
+        }
+        return true;
+    }
+
+    private static void writeProperties(java.io.OutputStream out, Map<String, String> values, String comment) throws IOException {
+        // sorted, without Properties.store's timestamp comment, so equal content gives equal bytes
+        Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+        w.write("# " + comment + "\n");
+        for (Map.Entry<String, String> e : new TreeMap<>(values).entrySet()) {
+            w.write(e.getKey() + "=" + e.getValue() + "\n");
+        }
+        w.flush();
+    }
+
+    private static Map<String, String> readProperties(Path file) throws IOException {
+        Properties p = new Properties();
+        try (InputStream in = Files.newInputStream(file);
+             Reader r = new java.io.InputStreamReader(in, StandardCharsets.UTF_8)) {
+            p.load(r);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + " is not a valid properties file: " + e.getMessage(), e);
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String k : p.stringPropertyNames()) {
+            out.put(k, p.getProperty(k));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,393 @@
+package org.ead4j.samediff.policy;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.ead4j.samediff.compat.QuietGradientBuild;
+import org.ead4j.samediff.nd.HostArrays;
+import org.ead4j.samediff.ops.CustomOps;
+import org.ead4j.samediff.ops.EmbeddingOp;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.api.OutAndGrad;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A decoder-only causal pre-norm transformer (GPT-2 / nanoGPT block structure; Llama's RMSNorm and rotary
+ * positions as options) built as a SameDiff graph, with per-position log-probabilities of given next
+ * tokens as outputs, so that RL losses can be added on top in the same graph.
+ *
+ * <p>Placeholders: {@link #TOKENS} INT32 [B, T] input ids (right-padded), {@link #TARGETS} INT32 [B, T] the
+ * next-token ids to score, {@link #INV_TAU} FLOAT [B, T] the inverse temperature 1/tau_t per position
+ * (fed with ones when omitted). Outputs ([B, T] unless noted):
+ * <pre>
+ * logits            [B, T, V]  z
+ * logProbs                     log softmax(z)[target]           (tau = 1, the target policy)
+ * temperedLogProbs             log softmax(z * invTau)[target]  (the EAD behaviour policy, paper Sec. 3)
+ * entropy                      -sum_v p_v log p_v, p = softmax(z)
+ * </pre>
+ * Attention is causal and there is no padding mask: with right padding, a real position never attends to
+ * a pad, so outputs at real positions are exact and outputs at pad positions must be masked by the loss.
+ *
+ * <p>DL4J 1.0.0-M2.1 workarounds used here (notes/samediff-m2.1.md Sec. 4): {@link EmbeddingOp} instead of
+ * {@code sd.gather}; 2D {@code [B*T, D]} matmuls instead of {@code tensorMmul}; {@code logSoftmax} without
+ * a dimension argument; a hand-made causal mask; {@code sparseSoftmaxCrossEntropy} is never used.
+ *
+ * <p>Parameters live in the graph; {@link #parameters()} returns the live arrays, which an optimiser updates
+ * in place, so the graph and any decoder reading them see new weights without copies. Not thread-safe.
+ */
+public final class PolicyTransformer {
+
+    /** Placeholder: INT32 [B, T] input token ids, right-padded. */
+    public static final String TOKENS = "tokens";
+    /** Placeholder: INT32 [B, T] next-token ids whose log-probabilities are computed. */
+    public static final String TARGETS = "targets";
+    /** Placeholder: FLOAT [B, T] inverse temperature 1/tau_t per position (ones for tau = 1). */
+    public static final String INV_TAU = "invTau";
+    /** Output: [B, T, V] logits. */
+    public static final String LOGITS = "logits";
+    /** Output: [B, T] log softmax(z)[target] at tau = 1. */
+    public static final String LOG_PROBS = "logProbs";
+    /** Output: [B, T] log softmax(z * invTau)[target]. */
+    public static final String TEMPERED_LOG_PROBS = "temperedLogProbs";
+    /** Output: [B, T] entropy of softmax(z). */
+    public static final String ENTROPY = "entropy";
+
+    private final PolicyConfig config;
+    private final DataType floatType;
+    private final SameDiff sd;
+    private final Map<String, SDVariable> params = new LinkedHashMap<>();
+    private final SDVariable logits;
+    private final SDVariable logProbs;
+    private final SDVariable temperedLogProbs;
+    private final SDVariable entropy;
+    private String lossName;
+
+    /**
+     * Builds a float32 policy with weights initialised from {@code config.initSeed()}.
+     *
+     * @param config the configuration
+     */
+    public PolicyTransformer(PolicyConfig config) {
+        this(config, DataType.FLOAT);
+    }
+
+    /**
+     * Builds a policy in the given floating type (DOUBLE is for gradient checks; the decoder and checkpoints
+     * use FLOAT), with weights initialised from {@code config.initSeed()}.
+     *
+     * @param config the configuration
+     * @param floatType FLOAT or DOUBLE
+     */
+    public PolicyTransformer(PolicyConfig config, DataType floatType) {
+        if (floatType != DataType.FLOAT && floatType != DataType.DOUBLE) {
+            throw new IllegalArgumentException("floatType must be FLOAT or DOUBLE, got " + floatType);
+        }
+        CustomOps.ensureRegistered();
+        this.config = config;
+        this.floatType = floatType;
+        this.sd = SameDiff.create();
+
+        int v = config.vocabSize();
+        for (Map.Entry<String, long[]> e : WeightLayout.shapes(config).entrySet()) {
+            long[] shape = e.getValue();
+            float[] init = WeightInit.values(config, e.getKey(), (int) Arrays.stream(shape).reduce(1, (a, b) -> a * b));
+            INDArray arr = Nd4j.create(init, shape, 'c');
+            params.put(e.getKey(), sd.var(e.getKey(), floatType == DataType.FLOAT ? arr : arr.castTo(floatType)));
+        }
+
+        SDVariable tokens = sd.placeHolder(TOKENS, DataType.INT32, -1, -1);   // [B, T]
+        SDVariable targets = sd.placeHolder(TARGETS, DataType.INT32, -1, -1); // [B, T]
+        SDVariable invTau = sd.placeHolder(INV_TAU, floatType, -1, -1);       // [B, T]
+        SDVariable shapeBT = sd.shape(tokens);                                // LONG [2] = (B, T)
+        SDVariable ids = tokens.reshape(-1);                                  // [N], N = B*T
+        SDVariable t = sd.sizeAt(tokens, 1).castTo(DataType.INT32);           // scalar T
+        SDVariable zero = sd.constant(Nd4j.scalar(DataType.INT32, 0));
+        SDVariable one = sd.constant(Nd4j.scalar(DataType.INT32, 1));
+        SDVariable posRow = sd.range(zero, t, one, DataType.INT32);           // [T] = 0..T-1
+        SDVariable posIds = sd.zerosLike(tokens).add(posRow).reshape(-1);     // [N] position of each token
+
+        SDVariable x = EmbeddingOp.lookup(sd, params.get(WeightLayout.TOKEN_EMBEDDING), ids); // [N, D]
+        if (config.positions() == PositionKind.LEARNED) {
+            x = x.add(EmbeddingOp.lookup(sd, params.get(WeightLayout.POSITION_EMBEDDING), posIds)); // [N, D]
+        }
+        Rotary rotary = config.positions() == PositionKind.ROTARY ? new Rotary(posIds) : null;
+
+        // causal bias [T, T]: 0 where key <= query, -1e9 above the diagonal (the stock attention ops have no
+        // causal mask in M2.1); exp(-1e9 - max) is exactly 0 in float and double
+        SDVariable pf = posRow.castTo(floatType);
+        SDVariable causal = sd.gt(sd.expandDims(pf, 0), sd.expandDims(pf, 1)).castTo(floatType).mul(-1e9); // [Tq, Tk]
+        SDVariable bthd = sd.concat(0, shapeBT, sd.constant(Nd4j.createFromArray(
+                (long) config.numHeads(), (long) config.headDim())));          // (B, T, H, dh)
+
+        for (int l = 0; l < config.numLayers(); l++) {
+            SDVariable h = norm(x, WeightLayout.norm1Gain(l), WeightLayout.norm1Bias(l)); // [N, D]
+            x = x.add(attention(h, l, bthd, causal, rotary));                              // [N, D]
+            h = norm(x, WeightLayout.norm2Gain(l), WeightLayout.norm2Bias(l));            // [N, D]
+            SDVariable up = sd.nn().gelu(h.mmul(params.get(WeightLayout.mlpUp(l))));     // [N, F]
+            x = x.add(up.mmul(params.get(WeightLayout.mlpDown(l))));                       // [N, D]
+        }
+        SDVariable xf = norm(x, WeightLayout.FINAL_NORM_GAIN, WeightLayout.FINAL_NORM_BIAS); // [N, D]
+        SDVariable z = config.tiedEmbeddings()
+                ? sd.mmul(xf, params.get(WeightLayout.TOKEN_EMBEDDING), false, true, false) // [N, V]
+                : xf.mmul(params.get(WeightLayout.HEAD));                                   // [N, V]
+
+        SDVariable shapeBTV = sd.concat(0, shapeBT, sd.constant(Nd4j.createFromArray((long) v)));
+        logits = sd.reshape(LOGITS, z, shapeBTV);                                   // [B, T, V]
+        SDVariable oneHot = sd.oneHot(targets.reshape(-1), v, -1, 1.0, 0.0, floatType); // [N, V]
+        // logSoftmax without a dimension: the dim variant cannot be differentiated in M2.1
+        SDVariable lsm = sd.nn().logSoftmax(z);                                     // [N, V]
+        logProbs = sd.reshape(LOG_PROBS, lsm.mul(oneHot).sum(1), shapeBT);          // [B, T]
+        SDVariable lsmTau = sd.nn().logSoftmax(z.mul(invTau.reshape(-1, 1)));       // [N, V]
+        temperedLogProbs = sd.reshape(TEMPERED_LOG_PROBS, lsmTau.mul(oneHot).sum(1), shapeBT); // [B, T]
+        SDVariable plogp = sd.math().exp(lsm).mul(lsm).sum(1);                      // [N]
+        entropy = sd.reshape(ENTROPY, plogp.neg(), shapeBT);                        // [B, T]
+    }
+
+    /** Causal multi-head self-attention of one block, [N, D] to [N, D] (before the residual add). */
+    private SDVariable attention(SDVariable h, int layer, SDVariable bthd, SDVariable causal, Rotary rotary) {
+        int d = config.dModel();
+        SDVariable qkv = h.mmul(params.get(WeightLayout.attnQkv(layer)));  // [N, 3D]
+        SDVariable[] s = sd.split(qkv, 3, 1);                              // 3 x [N, D]
+        SDVariable q = s[0];
+        SDVariable k = s[1];
+        if (rotary != null) {
+            q = rotary.apply(q);
+            k = rotary.apply(k);
+        }
+        q = sd.reshape(q, bthd).permute(0, 2, 1, 3);                       // [B, H, T, dh]
+        k = sd.reshape(k, bthd).permute(0, 2, 1, 3);                       // [B, H, T, dh]
+        SDVariable v = sd.reshape(s[2], bthd).permute(0, 2, 1, 3);         // [B, H, T, dh]
+        SDVariable scores = sd.mmul(q, k, false, true, false)              // [B, H, T, T]
+                .mul(1.0 / Math.sqrt(config.headDim())).add(causal);
+        SDVariable att = sd.nn().softmax(scores, 3);                       // [B, H, T, T]
+        SDVariable y = sd.mmul(att, v).permute(0, 2, 1, 3).reshape(-1, d); // [N, D]
+        return y.mmul(params.get(WeightLayout.attnOut(layer)));            // [N, D]
+    }
+
+    /** Pre-norm over the feature dimension of [N, D]; LayerNorm is written out (the stock op has no epsilon). */
+    private SDVariable norm(SDVariable x, String gainName, String biasName) {
+        double eps = config.normEpsilon();
+        SDVariable gain = params.get(gainName);
+        if (config.norm() == NormKind.RMS_NORM) {
+            SDVariable ms = x.mul(x).mean(true, 1);                        // [N, 1]
+            return x.mul(sd.math().rsqrt(ms.add(eps))).mul(gain);          // [N, D]
+        }
+        SDVariable mean = x.mean(true, 1);                                 // [N, 1]
+        SDVariable xc = x.sub(mean);                                       // [N, D]
+        SDVariable var = xc.mul(xc).mean(true, 1);                         // [N, 1] population variance
+        return xc.mul(sd.math().rsqrt(var.add(eps))).mul(gain).add(params.get(biasName)); // [N, D]
+    }
+
+    /** Rotary embedding on [N, D] queries or keys, "rotate half" layout per head. */
+    private final class Rotary {
+        private final SDVariable cos; // [N, 1, dh/2]
+        private final SDVariable sin; // [N, 1, dh/2]
+
+        Rotary(SDVariable posIds) {
+            RotaryTables tables = new RotaryTables(config);
+            long[] shape = {config.maxSeqLen(), tables.half()};
+            INDArray c = Nd4j.create(tables.cos(), shape, 'c').castTo(floatType);
+            INDArray s = Nd4j.create(tables.sin(), shape, 'c').castTo(floatType);
+            cos = EmbeddingOp.lookup(sd, sd.constant("rope_cos", c), posIds).reshape(-1, 1, tables.half());
+            sin = EmbeddingOp.lookup(sd, sd.constant("rope_sin", s), posIds).reshape(-1, 1, tables.half());
+        }
+
+        SDVariable apply(SDVariable x) {
+            SDVariable xh = x.reshape(-1, config.numHeads(), config.headDim()); // [N, H, dh]
+            SDVariable[] p = sd.split(xh, 2, 2);                                // 2 x [N, H, dh/2]
+            SDVariable r1 = p[0].mul(cos).sub(p[1].mul(sin));                   // [N, H, dh/2]
+            SDVariable r2 = p[0].mul(sin).add(p[1].mul(cos));                   // [N, H, dh/2]
+            return sd.concat(2, r1, r2).reshape(-1, config.dModel());           // [N, D]
+        }
+    }
+
+    /** @return the configuration */
+    public PolicyConfig config() {
+        return config;
+    }
+
+    /** @return FLOAT or DOUBLE */
+    public DataType floatType() {
+        return floatType;
+    }
+
+    /** @return the SameDiff graph, to which losses may add ops */
+    public SameDiff graph() {
+        return sd;
+    }
+
+    /** @return [B, T, V] logits */
+    public SDVariable logits() {
+        return logits;
+    }
+
+    /** @return [B, T] log softmax(z)[target] at tau = 1 */
+    public SDVariable logProbs() {
+        return logProbs;
+    }
+
+    /** @return [B, T] log softmax(z * invTau)[target] */
+    public SDVariable temperedLogProbs() {
+        return temperedLogProbs;
+    }
+
+    /** @return [B, T] entropy of softmax(z) */
+    public SDVariable entropy() {
+        return entropy;
+    }
+
+    /**
+     * Marks a scalar variable of this graph as the loss that {@link #gradients} differentiates.
+     * Call it again after adding ops that change the loss: it drops the cached gradient graph.
+     *
+     * @param scalarLoss a scalar variable of {@link #graph()}
+     */
+    public void setLoss(SDVariable scalarLoss) {
+        if (scalarLoss == null || scalarLoss.getSameDiff() != sd) {
+            throw new IllegalArgumentException("the loss must be a variable of this policy's graph()");
+        }
+        sd.setLossVariables(scalarLoss.name());
+        lossName = scalarLoss.name();
+    }
+
+    /** @return the loss variable's name, or null when none is set */
+    public String lossName() {
+        return lossName;
+    }
+
+    /** @return parameter name to the live parameter array, in {@link WeightLayout} order (unmodifiable) */
+    public Map<String, INDArray> parameters() {
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        for (Map.Entry<String, SDVariable> e : params.entrySet()) {
+            out.put(e.getKey(), e.getValue().getArr());
+        }
+        return Collections.unmodifiableMap(out);
+    }
+
+    /** @return the total number of scalar parameters */
+    public long parameterCount() {
+        return WeightLayout.parameterCount(config);
+    }
+
+    /**
+     * Runs the forward pass.
+     *
+     * @param placeholders {@link #TOKENS} (required), {@link #TARGETS} (for log-prob outputs), {@link #INV_TAU}
+     *                     (optional, defaults to ones) and any placeholders other code added
+     * @param outputs names of the variables to compute, e.g. {@link #LOG_PROBS}
+     * @return output name to value
+     * @throws IllegalArgumentException for invalid inputs (bad ids, T &gt; maxSeqLen, empty batch, shape mismatch)
+     */
+    public Map<String, INDArray> forward(Map<String, INDArray> placeholders, String... outputs) {
+        if (outputs.length == 0) {
+            throw new IllegalArgumentException("name at least one output, e.g. " + LOG_PROBS + " or " + LOGITS);
+        }
+        Map<String, INDArray> ph = prepare(placeholders, outputs);
+        return sd.output(ph, outputs);
+    }
+
+    /**
+     * Computes the gradient of the loss set by {@link #setLoss} with respect to every parameter.
+     *
+     * @param placeholders as for {@link #forward}, plus whatever the loss needs
+     * @param extraOutputs further variables to return alongside (e.g. {@link #LOG_PROBS})
+     * @return the loss, the gradients in {@link #parameters()} order and the requested outputs
+     * @throws IllegalStateException when no loss is set
+     */
+    public GradientResult gradients(Map<String, INDArray> placeholders, String... extraOutputs) {
+        if (lossName == null) {
+            throw new IllegalStateException("no loss is set: add a scalar loss to graph() and call setLoss(...) first");
+        }
+        Map<String, INDArray> ph = prepare(placeholders, extraOutputs);
+        QuietGradientBuild.ensureGradFunction(sd);
+        List<String> outs = new ArrayList<>();
+        outs.add(lossName);
+        for (String o : extraOutputs) {
+            if (!outs.contains(o)) {
+                outs.add(o);
+            }
+        }
+        OutAndGrad og = sd.calculateGradientsAndOutputs(ph, outs, new ArrayList<>(params.keySet()));
+        Map<String, INDArray> grads = new LinkedHashMap<>();
+        for (String name : params.keySet()) {
+            INDArray g = og.getGradients().get(name);
+            if (g == null) {
+                throw new IllegalStateException("the loss '" + lossName + "' does not depend on parameter " + name);
+            }
+            grads.put(name, g);
+        }
+        INDArray loss = og.getOutputs().get(lossName);
+        if (loss.length() != 1) {
+            throw new IllegalStateException("the loss '" + lossName + "' must be a scalar, got shape "
+                    + Arrays.toString(loss.shape()));
+        }
+        return new GradientResult(loss.getDouble(0), grads, og.getOutputs());
+    }
+
+    private Map<String, INDArray> prepare(Map<String, INDArray> placeholders, String[] outputs) {
+        Map<String, INDArray> ph = PolicyInputs.prepare(config, floatType, placeholders);
+        for (String o : outputs) {
+            if ((o.equals(LOG_PROBS) || o.equals(TEMPERED_LOG_PROBS)) && !ph.containsKey(TARGETS)) {
+                throw new IllegalArgumentException("output '" + o + "' needs placeholder '" + TARGETS
+                        + "' (INT32 [B, T] next-token ids)");
+            }
+            if (!sd.hasVariable(o)) {
+                throw new IllegalArgumentException("the graph has no variable named '" + o + "'");
+            }
+        }
+        return ph;
+    }
+
+    /**
+     * SHA-256 over every parameter in {@link WeightLayout} order: the name (UTF-8), the shape and the
+     * IEEE bits of each element (little-endian float32, or float64 for a DOUBLE model). Equal hashes mean
+     * bit-identical weights.
+     *
+     * @return the hash as 64 lowercase hex digits
+     */
+    public String weightsSha256() {
+        MessageDigest md;
+        try {
+            md = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+        }
+        for (Map.Entry<String, INDArray> e : parameters().entrySet()) {
+            INDArray a = e.getValue();
+            md.update(e.getKey().getBytes(StandardCharsets.UTF_8));
+            ByteBuffer shape = ByteBuffer.allocate(8 * (a.rank() + 1)).order(ByteOrder.LITTLE_ENDIAN);
+            shape.putLong(a.rank());
+            for (long s : a.shape()) {
+                shape.putLong(s);
+            }
+            md.update(shape.array());
+            ByteBuffer bytes;
+            if (floatType == DataType.FLOAT) {
+                float[] v = HostArrays.toFloats(a);
+                bytes = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
+                bytes.asFloatBuffer().put(v);
+            } else {
+                double[] v = a.dup('c').data().asDouble();
+                bytes = ByteBuffer.allocate(8 * v.length).order(ByteOrder.LITTLE_ENDIAN);
+                bytes.asDoubleBuffer().put(v);
+            }
+            md.update(bytes.array());
+        }
+        StringBuilder sb = new StringBuilder(64);
+        for (byte b : md.digest()) {
+            sb.append(String.format("%02x", b));
+        }
+        return sb.toString();
+    }
+}
