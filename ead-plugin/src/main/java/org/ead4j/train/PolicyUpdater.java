@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.ead4j.loss.LossInputs;
+import org.ead4j.rollout.TrainingBatch;
 import org.ead4j.loss.LossOutputs;
 import org.ead4j.loss.PolicyLoss;
 import org.ead4j.samediff.policy.AdamW;

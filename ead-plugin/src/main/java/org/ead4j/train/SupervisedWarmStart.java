@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.ead4j.data.Problem;
+import org.ead4j.rollout.PromptCodec;
 import org.ead4j.samediff.policy.AdamW;
 import org.ead4j.samediff.policy.GradientResult;
 import org.ead4j.samediff.policy.PolicyTransformer;
