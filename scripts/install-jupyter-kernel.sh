@@ -52,7 +52,9 @@ command -v mvn >/dev/null 2>&1 || die 2 "mvn not found on PATH: Maven 3.8+ is ne
 # --- 1. the ead4j jars (CLI jar + every runtime dependency in examples/target/lib) -------------
 stale() {
   [[ ! -f "$CLI_JAR" || ! -d "$LIB_DIR" ]] && return 0
-  [[ -n "$(find "$ROOT/pom.xml" "$ROOT"/*/pom.xml "$ROOT"/*/src/main -newer "$CLI_JAR" -type f -print -quit 2>/dev/null)" ]]
+  local m dirs=("$ROOT/pom.xml")
+  for m in ead-samediff ead-plugin examples; do dirs+=("$ROOT/$m/pom.xml" "$ROOT/$m/src/main"); done
+  [[ -n "$(find "${dirs[@]}" -newer "$CLI_JAR" -type f -print -quit 2>/dev/null)" ]]
 }
 if stale; then
   echo "install-jupyter-kernel: building the ead4j jars (mvn package -pl examples -am)..." >&2
