@@ -6,6 +6,8 @@
 #                                                  #   use it with: export JUPYTER_PATH=<repo>/target/jupyter
 #   scripts/install-jupyter-kernel.sh --dir DIR    # kernelspec in DIR/kernels/ead4j-java (JUPYTER_PATH=DIR)
 #   scripts/install-jupyter-kernel.sh --user       # into your own Jupyter kernels (jupyter kernelspec install --user)
+#   ... --no-build                                 # use the jars as they are (the integration test: the
+#                                                  #   Maven reactor has just built them)
 #
 # It builds the ead4j jars first when they are missing or older than the sources
 # (mvn -DskipTests package -pl examples -am). Idempotent: rerun it after changing the code.
@@ -19,6 +21,8 @@ KERNEL_NAME="ead4j-java"
 DISPLAY_NAME="Java (ead4j, rapaio 3.0.1)"
 RJK_ARTIFACT="io.github.padreati:rapaio-jupyter-kernel:3.0.1"
 RJK_JAR_NAME="rapaio-jupyter-kernel-3.0.1.jar"
+# the dependency plugin version the build pins (root pom), so an offline run finds it in ~/.m2
+DEP_PLUGIN="org.apache.maven.plugins:maven-dependency-plugin:3.8.1"
 VERSION="0.1.0-SNAPSHOT"
 CLI_JAR="$ROOT/examples/target/examples-$VERSION-cli.jar"
 LIB_DIR="$ROOT/examples/target/lib"
@@ -29,14 +33,16 @@ die() { echo "install-jupyter-kernel: $2" >&2; exit "$1"; }
 
 MODE="dir"
 DEST="$ROOT/target/jupyter"
+BUILD="yes"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --user) MODE="user"; shift ;;
+    --no-build) BUILD="no"; shift ;;
     --dir)
       [[ $# -ge 2 ]] || die 2 "--dir needs a folder"
       MODE="dir"; DEST="$2"; shift 2 ;;
     -h|--help) sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) die 2 "unknown argument '$1'; allowed: --dir DIR, --user, --help" ;;
+    *) die 2 "unknown argument '$1'; allowed: --dir DIR, --user, --no-build, --help" ;;
   esac
 done
 
@@ -46,22 +52,27 @@ done
 "$JUPYTER" kernelspec --version >/dev/null 2>&1 || die 2 "'$JUPYTER kernelspec' does not run (is jupyter-client installed?). Install (as root):
   $APT_LINE"
 command -v java >/dev/null 2>&1 || die 2 "java not found on PATH: the kernel needs a JDK 17+ (with jshell)"
-command -v jshell >/dev/null 2>&1 || die 2 "jshell not found on PATH: the kernel needs a full JDK 17+, not a JRE"
+java --list-modules 2>/dev/null | grep -q '^jdk.jshell@' || die 2 "'java' on PATH has no jdk.jshell module: the kernel needs a full JDK 17+, not a JRE"
 command -v mvn >/dev/null 2>&1 || die 2 "mvn not found on PATH: Maven 3.8+ is needed to build ead4j and fetch the kernel"
 
 # --- 1. the ead4j jars (CLI jar + every runtime dependency in examples/target/lib) -------------
+# Maven leaves a jar untouched when its own classes did not change (examples' CLI jar does not change
+# with ead-samediff), so freshness is judged against a stamp written after each build by this script.
+STAMP="$ROOT/examples/target/.jupyter-kernel-build.stamp"
 stale() {
   [[ ! -f "$CLI_JAR" || ! -d "$LIB_DIR" ]] && return 0
-  local m dirs=("$ROOT/pom.xml")
+  local ref="$CLI_JAR" m dirs=("$ROOT/pom.xml")
+  [[ -f "$STAMP" ]] && ref="$STAMP"
   for m in ead-samediff ead-plugin examples; do dirs+=("$ROOT/$m/pom.xml" "$ROOT/$m/src/main"); done
-  [[ -n "$(find "${dirs[@]}" -newer "$CLI_JAR" -type f -print -quit 2>/dev/null)" ]]
+  [[ -n "$(find "${dirs[@]}" -newer "$ref" -type f -print -quit 2>/dev/null)" ]]
 }
-if stale; then
+if [[ "$BUILD" == "yes" ]] && stale; then
   echo "install-jupyter-kernel: building the ead4j jars (mvn package -pl examples -am)..." >&2
   (cd "$ROOT" && mvn -B -q -DskipTests -Dmaven.javadoc.skip=true package -pl examples -am >&2) \
     || die 1 "the Maven build failed; see the output above"
+  touch "$STAMP"
 fi
-[[ -f "$CLI_JAR" ]] || die 1 "expected $CLI_JAR after the build"
+[[ -f "$CLI_JAR" ]] || die 1 "$CLI_JAR is missing; build it with: mvn -DskipTests package -pl examples -am"
 compgen -G "$LIB_DIR/ead-samediff-*.jar" >/dev/null || die 1 "no ead-samediff jar in $LIB_DIR"
 compgen -G "$LIB_DIR/ead-plugin-*.jar" >/dev/null || die 1 "no ead-plugin jar in $LIB_DIR"
 
@@ -71,8 +82,8 @@ mkdir -p "$CACHE"
 if [[ ! -s "$CACHE/$RJK_JAR_NAME" ]]; then
   echo "install-jupyter-kernel: fetching $RJK_ARTIFACT with Maven..." >&2
   # offline first (from ~/.m2), then from Maven Central
-  (cd "$CACHE" && { mvn -B -q -o dependency:copy -Dartifact="$RJK_ARTIFACT" -DoutputDirectory="$CACHE" >/dev/null 2>&1 \
-      || mvn -B -q dependency:copy -Dartifact="$RJK_ARTIFACT" -DoutputDirectory="$CACHE" >&2; }) \
+  (cd "$CACHE" && { mvn -B -q -o "$DEP_PLUGIN:copy" -Dartifact="$RJK_ARTIFACT" -DoutputDirectory="$CACHE" >/dev/null 2>&1 \
+      || mvn -B -q "$DEP_PLUGIN:copy" -Dartifact="$RJK_ARTIFACT" -DoutputDirectory="$CACHE" >&2; }) \
     || die 1 "could not fetch $RJK_ARTIFACT (no network and not in ~/.m2?)"
 fi
 [[ -s "$CACHE/$RJK_JAR_NAME" ]] || die 1 "expected $CACHE/$RJK_JAR_NAME after mvn dependency:copy"

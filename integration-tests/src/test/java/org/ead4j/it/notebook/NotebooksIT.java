@@ -41,8 +41,8 @@ class NotebooksIT {
     private static final String MARKER = "NOTEBOOK_OK";
     private static final String APT_LINE = "apt-get install -y --no-install-recommends jupyter-nbconvert "
             + "jupyter-client python3-nbclient python3-nbformat jupyter-core";
-    /** Kernel install: may build the ead4j jars with Maven when they are missing. */
-    private static final long INSTALL_TIMEOUT_S = 900;
+    /** Kernel install: may fetch the kernel jar with Maven. */
+    private static final long INSTALL_TIMEOUT_S = 600;
     /** One notebook, all startup retries included; each try is also bounded by the runner. */
     private static final long NOTEBOOK_TIMEOUT_S = 900;
 
@@ -101,6 +101,7 @@ class NotebooksIT {
         long t0 = System.nanoTime();
         Result r = run(List.of("bash", root.resolve("scripts/run-notebook.sh").toString(), in.toString(), out.toString()),
                 root, Map.of("JUPYTER_PATH", kernels.toString(), "EAD4J_JUPYTER", JUPYTER.toString(),
+                        "JUPYTER_RUNTIME_DIR", kernels.resolve("runtime").toString(),
                         "EAD4J_NB_CELL_TIMEOUT", "300", "EAD4J_NB_RUN_TIMEOUT", "420"),
                 NOTEBOOK_TIMEOUT_S, log);
         double seconds = (System.nanoTime() - t0) / 1e9;
@@ -157,7 +158,9 @@ class NotebooksIT {
             fail(installError);
         }
         long t0 = System.nanoTime();
-        Result r = run(List.of("bash", root.resolve("scripts/install-jupyter-kernel.sh").toString(), "--dir", dir.toString()),
+        // --no-build: the Maven reactor has just packaged examples/target (CLI jar + lib/)
+        Result r = run(List.of("bash", root.resolve("scripts/install-jupyter-kernel.sh").toString(), "--dir", dir.toString(),
+                        "--no-build"),
                 root, Map.of("EAD4J_JUPYTER", JUPYTER.toString()), INSTALL_TIMEOUT_S, work.resolve("install-kernel.log"));
         System.out.printf("kernel install: exit %d in %.1f s%n", r.exitCode, (System.nanoTime() - t0) / 1e9);
         if (r.exitCode == 2) {
