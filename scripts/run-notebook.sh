@@ -39,6 +39,7 @@ LOG="$OUT_DIR/${OUT_NAME%.ipynb}.log"
 rm -f "$LOG" "${LOG%.log}".try*.log
 SCRIPTS="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 export PYTHONPATH="$SCRIPTS/nbclient${PYTHONPATH:+:$PYTHONPATH}"
+export PYTHONDONTWRITEBYTECODE=1  # no __pycache__ in scripts/nbclient
 
 # Every process started for this run (nbconvert and the kernel it launches) inherits this marker,
 # so leftovers of a timed-out or hung try are found by it and ended by their ids.
