@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
 @Command(name = "ead", mixinStandardHelpOptions = true, versionProvider = EadVersion.class,
         description = "ead4j: reinforcement learning with verifiable rewards and Exploratory Annealed Decoding "
                 + "on DeepLearning4J/SameDiff.",
-        subcommands = {ScheduleCommand.class, MetricsCommand.class, PlotCommand.class, DiffCommand.class,
+        subcommands = {ScheduleCommand.class, TrainCommand.class, EvalCommand.class, SampleCommand.class,
+                ReplayCommand.class, MetricsCommand.class, PlotCommand.class, DiffCommand.class,
                 CommandLine.HelpCommand.class})
 public class EadCommand implements Callable<Integer> {
 

@@ -1,0 +1,155 @@
+package org.ead4j.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.ead4j.data.Problem;
+import org.ead4j.eval.Evaluation;
+import org.ead4j.eval.Evaluator;
+import org.ead4j.reward.BoundedVerifier;
+import org.ead4j.reward.CountdownVerifier;
+import org.ead4j.reward.ExactMatchVerifier;
+import org.ead4j.reward.NumericVerifier;
+import org.ead4j.reward.Verifier;
+import org.ead4j.rollout.PromptCodec;
+import org.ead4j.rollout.RolloutEngine;
+import org.ead4j.samediff.decode.KvCacheDecoder;
+import org.ead4j.samediff.sampling.SamplerConfig;
+import org.ead4j.task.ArithmeticTask;
+import org.ead4j.task.CountdownTask;
+import org.ead4j.task.JsonlTask;
+import org.ead4j.task.Task;
+import org.ead4j.train.RlvrTrainer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code ead eval}: samples n responses per prompt from a checkpoint and prints pass@k and friends. */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        header = "Evaluate a checkpoint: n samples per prompt, pass@k, worst@k, mean@k, maj@k, bootstrap best/worst@k.",
+        description = {"Evaluation with --schedule ead is the paper's inference-time EAD.",
+                "Data: the run's own evaluation split (default when --checkpoint is a run), a bundled --task, or a "
+                + "JSONL --data file (id, prompt, answer[, data_source])."})
+public class EvalCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--checkpoint", required = true, paramLabel = "DIR",
+            description = "a run directory, a checkpoint folder (checkpoints/step-N) or a policy checkpoint")
+    Path checkpoint;
+
+    @Option(names = "--data", paramLabel = "FILE.jsonl", description = "evaluation prompts as JSONL")
+    Path data;
+
+    @Option(names = "--task", paramLabel = "NAME", description = "a bundled task's evaluation split: countdown or arithmetic")
+    String task;
+
+    @Option(names = "--verifier", paramLabel = "KIND", defaultValue = "numeric",
+            description = "verifier for --data: numeric, exact or countdown (default: ${DEFAULT-VALUE})")
+    String verifierKind;
+
+    @Option(names = "--n", paramLabel = "N", defaultValue = "16", description = "samples per prompt (default: ${DEFAULT-VALUE})")
+    int n;
+
+    @Option(names = "--k", paramLabel = "K,...", split = ",", defaultValue = "1,4,16",
+            description = "k values, each <= n (default: ${DEFAULT-VALUE})")
+    List<Integer> ks;
+
+    @Option(names = "--max-prompts", paramLabel = "P", defaultValue = "0", description = "evaluate at most P prompts (0 = all)")
+    int maxPrompts;
+
+    @Option(names = "--max-tokens", paramLabel = "T", description = "maximum response length (default: the run's, else 32)")
+    Integer maxTokens;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "42", description = "sampling seed (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--json", description = "print the metrics as one JSON object")
+    boolean json;
+
+    @Mixin
+    ScheduleOptions scheduleOptions;
+
+    @Override
+    public Integer call() throws Exception {
+        PolicySource src = PolicySource.open(checkpoint);
+        Task t = resolveTask(src);
+        List<Problem> problems = t.eval();
+        if (problems.isEmpty()) {
+            throw new UserException("no evaluation prompts in " + t.name());
+        }
+        Evaluation cfg;
+        try {
+            cfg = new Evaluation(n, maxPrompts, scheduleOptions.schedule(), ks);
+        } catch (com.oracle.labs.mlrg.olcut.config.PropertyException e) {
+            throw new UserException("--n/--k: " + e.getMessage(), e);
+        }
+        int maxT = maxTokens != null ? maxTokens : src.trainer().map(RlvrTrainer::maxResponseTokens).orElse(32);
+        RolloutEngine engine = new RolloutEngine(new KvCacheDecoder(src.policy()), new SamplerConfig(), maxT,
+                new int[]{src.tokenizer().eos()}, 256);
+        Evaluator.Result r;
+        try (BoundedVerifier v = new BoundedVerifier(t.verifier())) {
+            r = Evaluator.evaluate(cfg, engine, src.policy(), problems, new PromptCodec(src.tokenizer()), v, seed,
+                    scheduleOptions.step());
+        }
+        Map<String, Object> rec = r.record(scheduleOptions.step());
+        var out = spec.commandLine().getOut();
+        if (json) {
+            out.println(new ObjectMapper().writeValueAsString(rec));
+        } else {
+            out.printf("checkpoint %s, %d prompts x %d samples, schedule %s%n", src.description(),
+                    r.report().asMap().getOrDefault("prompts", 0.0).intValue(), n, cfg.schedule());
+            for (Map.Entry<String, Object> e : rec.entrySet()) {
+                if (!e.getKey().contains("/source/") && !e.getKey().endsWith("_std")) {
+                    out.printf("  %-28s %s%n", e.getKey(), e.getValue());
+                }
+            }
+        }
+        out.flush();
+        return 0;
+    }
+
+    private Task resolveTask(PolicySource src) throws java.io.IOException {
+        if (data != null && task != null) {
+            throw new UserException("give either --data or --task, not both");
+        }
+        if (data != null) {
+            if (!Files.isRegularFile(data)) {
+                throw new UserException("--data " + data + ": no such file");
+            }
+            return new JsonlTask(null, data, "jsonl", verifier());
+        }
+        if (task != null) {
+            switch (task.toLowerCase(Locale.ROOT)) {
+                case "countdown":
+                    return new CountdownTask();
+                case "arithmetic":
+                    return new ArithmeticTask();
+                default:
+                    throw new UserException("--task " + task + " is unknown; allowed: countdown, arithmetic");
+            }
+        }
+        return src.trainer().map(RlvrTrainer::task).orElseThrow(() -> new UserException(
+                "--checkpoint " + checkpoint + " is not inside a run directory: name the data with --task or --data"));
+    }
+
+    private Verifier verifier() {
+        switch (verifierKind.toLowerCase(Locale.ROOT)) {
+            case "numeric":
+                return new NumericVerifier();
+            case "exact":
+                return new ExactMatchVerifier();
+            case "countdown":
+                return new CountdownVerifier();
+            default:
+                throw new UserException("--verifier " + verifierKind + " is unknown; allowed: numeric, exact, countdown");
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package org.ead4j.cli;
+
+import java.io.PrintWriter;
+import java.util.Map;
+import org.ead4j.train.TrainingListener;
+
+/**
+ * Shows training progress: a one-line progress bar redrawn in place on a terminal, plain log lines
+ * (one per step) when the output is not a terminal, e.g. in CI logs.
+ */
+public final class ProgressPrinter implements TrainingListener {
+
+    private static final int BAR = 24;
+
+    private final PrintWriter out;
+    private final boolean terminal;
+    private String phase = "";
+    private long total;
+    private long lastPlainLine;
+    private boolean lineOpen;
+
+    /**
+     * Creates a printer.
+     *
+     * @param out where to print
+     * @param terminal true to redraw one line in place (a console), false for plain lines
+     */
+    public ProgressPrinter(PrintWriter out, boolean terminal) {
+        this.out = out;
+        this.terminal = terminal;
+    }
+
+    /** @return a printer on standard output that draws a bar only when attached to a console */
+    public static ProgressPrinter forStdout() {
+        return new ProgressPrinter(new PrintWriter(System.out, true), System.console() != null);
+    }
+
+    @Override
+    public synchronized void onPhase(String name, long totalSteps) {
+        endLine();
+        this.phase = name;
+        this.total = totalSteps;
+        this.lastPlainLine = 0;
+        out.println("== " + name + " (" + totalSteps + " steps)");
+        out.flush();
+    }
+
+    @Override
+    public synchronized void onStep(String name, long step, Map<String, Object> rec) {
+        String summary = summary(rec);
+        if (terminal) {
+            int filled = total > 0 ? (int) Math.min(BAR, step * BAR / total) : BAR;
+            out.print("\r[" + "#".repeat(filled) + " ".repeat(BAR - filled) + "] " + phase + " " + step + "/" + total
+                    + " " + summary + "   ");
+            lineOpen = true;
+            if (step == total) {
+                endLine();
+            }
+        } else if (!"warm start".equals(name) || step == total || step - lastPlainLine >= Math.max(1, total / 10)) {
+            out.println(phase + " step " + step + "/" + total + " " + summary);
+            lastPlainLine = step;
+        }
+        out.flush();
+    }
+
+    @Override
+    public synchronized void onEval(long step, Map<String, Object> rec) {
+        endLine();
+        out.printf("eval @ step %d: mean@n %s  pass@16 %s  worst@16 %s  entropy %s%n", step,
+                fmt(rec.get("eval/mean")), fmt(rec.get("eval/pass@16")), fmt(rec.get("eval/worst@16")),
+                fmt(rec.get("eval/entropy")));
+        out.flush();
+    }
+
+    @Override
+    public synchronized void onMessage(String message) {
+        endLine();
+        out.println(message);
+        out.flush();
+    }
+
+    private void endLine() {
+        if (lineOpen) {
+            out.println();
+            lineOpen = false;
+        }
+    }
+
+    private static String summary(Map<String, Object> r) {
+        StringBuilder sb = new StringBuilder();
+        if (r.containsKey("sft/loss")) {
+            sb.append("loss ").append(fmt(r.get("sft/loss")));
+        }
+        if (r.containsKey("reward/mean")) {
+            sb.append("reward ").append(fmt(r.get("reward/mean")));
+        }
+        if (r.containsKey("actor/entropy")) {
+            sb.append("  entropy ").append(fmt(r.get("actor/entropy")));
+        }
+        if (r.containsKey("rollout/tau_min")) {
+            sb.append("  tau ").append(fmt(r.get("rollout/tau_min"))).append("..").append(fmt(r.get("rollout/tau_max")));
+        }
+        if (r.containsKey("time/step_s")) {
+            sb.append("  ").append(fmt(r.get("time/step_s"))).append("s");
+        }
+        return sb.toString();
+    }
+
+    private static String fmt(Object o) {
+        if (o instanceof Number) {
+            double d = ((Number) o).doubleValue();
+            return Double.isNaN(d) ? "nan" : String.format("%.3f", d);
+        }
+        return String.valueOf(o);
+    }
+}
