@@ -16,10 +16,10 @@ import org.ead4j.task.CountdownTask;
 public final class TrainerSmokeMain {
     public static void main(String[] args) throws Exception {
         boolean countdown = args.length > 0 && args[0].equals("countdown");
-        PolicyConfig pc = new PolicyConfig(26, 64, 4, 2, 256, 48, NormKind.LAYER_NORM, PositionKind.LEARNED, false, 1L);
-        RlvrTrainer t = new RlvrTrainer(pc, countdown ? new CountdownTask(7, 2000, 64) : new ArithmeticTask(7, 2000, 64, 1, 2, "+-"))
+        PolicyConfig pc = new PolicyConfig(26, Integer.getInteger("d", 64), 4, Integer.getInteger("L", 2), 4 * Integer.getInteger("d", 64), 48, NormKind.LAYER_NORM, PositionKind.LEARNED, false, 1L);
+        RlvrTrainer t = new RlvrTrainer(pc, countdown ? new CountdownTask(7, Integer.getInteger("train", 1200), 64, Integer.getInteger("minN", 3), Integer.getInteger("maxN", 3), Integer.getInteger("maxV", 9), Integer.getInteger("maxT", 30)) : new ArithmeticTask(7, 2000, 64, 1, 2, "+-"))
                 .withWarmStart(new SupervisedWarmStart(Integer.parseInt(args.length > 1 ? args[1] : "200"), 32, 3e-3))
-                .withSteps(Integer.parseInt(args.length > 2 ? args[2] : "20"), 16, 8, countdown ? 24 : 8)
+                .withOptimizer(new org.ead4j.samediff.policy.AdamW(Double.parseDouble(System.getProperty("lr", "1e-3")))).withSteps(Integer.parseInt(args.length > 2 ? args[2] : "20"), 16, 8, countdown ? 24 : 8)
                 .withEvaluation(new Evaluation(16, 64, new ConstantTemperature(1.0), List.of(1, 4, 16)), 10, true);
         Path dir = Files.createTempDirectory("smoke");
         Files.delete(dir);
