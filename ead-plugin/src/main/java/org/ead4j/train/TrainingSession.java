@@ -233,8 +233,14 @@ public final class TrainingSession implements AutoCloseable {
                 checkpoint(step);
             }
         }
-        if (steps == 0 && !eval.isEmpty() && !cfg.evalBeforeTraining) {
-            evaluate(0);
+        if (steps == 0) {
+            // a run without RL steps (e.g. a warm start alone) still leaves its weights behind
+            if (!eval.isEmpty() && !cfg.evalBeforeTraining) {
+                evaluate(0);
+            }
+            if (startStep == 1) {
+                checkpoint(0);
+            }
         }
         String sha = policy.weightsSha256();
         provenance = provenance.withRunInfo("final-weights-sha256", sha)
