@@ -186,10 +186,6 @@ public class RlvrTrainer implements Configurable, Provenancable<ConfiguredObject
             throw new PropertyException(c, "verifierTimeoutMillis", "verifierTimeoutMillis = " + verifierTimeoutMillis
                     + " is invalid: must be >= 1");
         }
-        if (maxResponseTokens >= policy.maxSeqLen()) {
-            throw new PropertyException(c, "maxResponseTokens", "maxResponseTokens = " + maxResponseTokens
-                    + " leaves no room for a prompt in policy.maxSeqLen = " + policy.maxSeqLen());
-        }
         if (schedule.temperature(0, 1) == 0 && schedule.temperature(maxResponseTokens - 1, 1) == 0) {
             throw new PropertyException(c, "schedule", "a greedy schedule (tau = 0) cannot train: every group would "
                     + "hold identical responses; use tau > 0");

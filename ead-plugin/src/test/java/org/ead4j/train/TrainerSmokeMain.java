@@ -17,7 +17,7 @@ public final class TrainerSmokeMain {
     public static void main(String[] args) throws Exception {
         boolean countdown = args.length > 0 && args[0].equals("countdown");
         PolicyConfig pc = new PolicyConfig(26, Integer.getInteger("d", 64), 4, Integer.getInteger("L", 2), 4 * Integer.getInteger("d", 64), 48, NormKind.LAYER_NORM, PositionKind.LEARNED, false, 1L);
-        RlvrTrainer t = new RlvrTrainer(pc, countdown ? new CountdownTask(7, Integer.getInteger("train", 1200), 64, Integer.getInteger("minN", 3), Integer.getInteger("maxN", 3), Integer.getInteger("maxV", 9), Integer.getInteger("maxT", 30)) : new ArithmeticTask(7, 2000, 64, 1, 2, "+-"))
+        RlvrTrainer t = new RlvrTrainer(pc, countdown ? new CountdownTask(7, Integer.getInteger("train", 1200), 64, Integer.getInteger("minN", 3), Integer.getInteger("maxN", 3), Integer.getInteger("maxV", 9), Integer.getInteger("maxT", 30)) : new ArithmeticTask(7, Integer.getInteger("train", 2000), 64, 1, Integer.getInteger("digits", 2), System.getProperty("ops", "+-")))
                 .withWarmStart(new SupervisedWarmStart(Integer.parseInt(args.length > 1 ? args[1] : "200"), 32, 3e-3))
                 .withOptimizer(new org.ead4j.samediff.policy.AdamW(Double.parseDouble(System.getProperty("lr", "1e-3")))).withSteps(Integer.parseInt(args.length > 2 ? args[2] : "20"), 16, 8, countdown ? 24 : 8)
                 .withEvaluation(new Evaluation(16, 64, new ConstantTemperature(1.0), List.of(1, 4, 16)), 10, true);
