@@ -90,12 +90,12 @@ public final class DecoderTimings {
         PolicyTransformer p = new PolicyTransformer(cfg);
         int prompt = 64;
         int gen = 64; // context reaches 128
-        for (int gemmMinRows : new int[]{KvCacheDecoder.DEFAULT_GEMM_MIN_ROWS, 1, Integer.MAX_VALUE}) {
-            KvCacheDecoder dec = new KvCacheDecoder(cfg, p.parameters(), gemmMinRows);
+        int[][] variants = {{1, Integer.MAX_VALUE}, {1, 8}, {2, Integer.MAX_VALUE}};
+        for (int[] variant : variants) {
+            int threads = variant[0];
+            int gemmMinRows = variant[1];
+            KvCacheDecoder dec = new KvCacheDecoder(cfg, p.parameters(), threads, gemmMinRows);
             for (int b : batches) {
-                if (gemmMinRows == Integer.MAX_VALUE && b > 1 && cfg.dModel() > 128) {
-                    continue; // the Java kernels are for few rows; skip the slow case
-                }
                 SplittableRandom rnd = new SplittableRandom(2);
                 int[][] prompts = new int[b][prompt];
                 for (int[] row : prompts) {
@@ -113,7 +113,9 @@ public final class DecoderTimings {
                     return best;
                 };
                 int reps = b == 1 ? 3 : 2;
-                dec.generate(prompts, 8, null, greedy); // warm-up
+                for (int w = 0; w < (b == 1 ? 20 : 3); w++) {
+                    dec.generate(prompts, 16, null, greedy); // warm-up (JIT)
+                }
                 double prefillMs = 0;
                 double stepMs = 0;
                 for (int rep = 0; rep < reps; rep++) {
@@ -133,19 +135,20 @@ public final class DecoderTimings {
                     prefillMs += (c - a) / 1e6 / reps;
                     stepMs += (e - c) / 1e6 / reps / gen;
                 }
-                System.out.printf("decode d=%d L=%d V=%d B=%d gemmMinRows=%s: prefill %d tokens %.1f ms; step (context 64..128)"
+                System.out.printf("decode d=%d L=%d V=%d B=%d threads=%d gemmMinRows=%s: prefill %d tokens %.1f ms; step (context 64..128)"
                                 + " %.3f ms = %.4f ms per sequence-token (%.0f tokens/s)%n",
-                        cfg.dModel(), cfg.numLayers(), cfg.vocabSize(), b,
+                        cfg.dModel(), cfg.numLayers(), cfg.vocabSize(), b, threads,
                         gemmMinRows == Integer.MAX_VALUE ? "never" : Integer.toString(gemmMinRows), b * prompt, prefillMs,
                         stepMs, stepMs / b, b / (stepMs / 1e3));
             }
-            if (gemmMinRows == KvCacheDecoder.DEFAULT_GEMM_MIN_ROWS) {
+            if (variant == variants[0]) {
                 dec.syncWeights();
                 int n = 10;
                 long a = System.nanoTime();
                 for (int i = 0; i < n; i++) {
                     dec.syncWeights();
                 }
+                dec.close();
                 System.out.printf("syncWeights d=%d L=%d params=%d: %.2f ms%n", cfg.dModel(), cfg.numLayers(),
                         p.parameterCount(), (System.nanoTime() - a) / 1e6 / n);
             }
