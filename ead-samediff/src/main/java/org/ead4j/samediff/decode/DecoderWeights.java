@@ -17,8 +17,8 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Matrices are Java arrays of rows, {@code float[in][out]}: the kernels then index the weight row and
  * the output row with the same loop variable, which lets C2 vectorise them (with one flat array and
- * offsets it cannot prove the two do not overlap and stays scalar, ~15x slower on JDK 17). Optional ND4J
- * copies feed {@code Nd4j.gemm}. Owning a copy means a rollout never sees a half-updated model.
+ * offsets it cannot prove the two do not overlap and stays scalar, ~15x slower on JDK 17). ND4J copies of
+ * the matrices that {@link DecoderOptions} lets use gemm feed {@code Nd4j.gemm}. Owning a copy means a rollout never sees a half-updated model.
  */
 final class DecoderWeights {
 
@@ -30,11 +30,12 @@ final class DecoderWeights {
         final INDArray nd;     // [in, out], or [out, in] when ndTransposed; null without gemm
         final boolean ndTransposed;
 
-        Matrix(int in, int out, boolean ndTransposed, boolean gemm) {
+        Matrix(int in, int out, boolean ndTransposed, DecoderOptions options) {
             this.in = in;
             this.out = out;
             this.rows = new float[in][out];
             this.ndTransposed = ndTransposed;
+            boolean gemm = options.gemmEligible(in, out);
             this.nd = !gemm ? null : ndTransposed ? Nd4j.create(DataType.FLOAT, out, in) : Nd4j.create(DataType.FLOAT, in, out);
         }
     }
@@ -50,7 +51,7 @@ final class DecoderWeights {
         final Matrix up;         // [D, F]
         final Matrix down;       // [F, D]
 
-        Layer(int d, int f, boolean layerNorm, boolean gemm) {
+        Layer(int d, int f, boolean layerNorm, DecoderOptions gemm) {
             norm1Gain = new float[d];
             norm1Bias = layerNorm ? new float[d] : null;
             qkv = new Matrix(d, 3 * d, false, gemm);
@@ -71,7 +72,7 @@ final class DecoderWeights {
     final float[] finalBias;   // [D], null for RMSNorm
     final Matrix head;         // [D][V]; tied: tok_emb transposed (gemm: tok_emb itself with transposeB)
 
-    DecoderWeights(PolicyConfig config, Map<String, INDArray> source, boolean gemm) {
+    DecoderWeights(PolicyConfig config, Map<String, INDArray> source, DecoderOptions gemm) {
         this.config = config;
         this.source = source;
         for (Map.Entry<String, long[]> e : WeightLayout.shapes(config).entrySet()) {

@@ -21,21 +21,20 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * lengths and stop at different steps; finished rows cost nothing.
  *
  * <p>Kernels are plain Java on {@code float[]} rows (see {@link MatMul}, {@link KvCache}), optionally split
- * over {@code threads} threads, with results independent of the thread count; projections can instead run
- * through {@code Nd4j.gemm} from {@code gemmMinRows} rows on (BLAS on CPU, the GPU on CUDA). Nothing in
- * the API assumes the CPU backend. The decoder reads its own copy of the weights: call
+ * over several threads, with results independent of the thread count; large projections of large batches
+ * run through {@code Nd4j.gemm} instead (BLAS on CPU, the GPU on CUDA; see {@link DecoderOptions}).
+ * Nothing in the API assumes the CPU backend. The decoder reads its own copy of the weights: call
  * {@link #syncWeights()} after every optimiser update. Not thread-safe; {@link #close()} stops its threads.
  */
 public final class KvCacheDecoder implements AutoCloseable {
 
-    /** Default {@code gemmMinRows}: never use ND4J gemm (the Java kernel matches OpenBLAS on AVX2 and has no call overhead). */
-    public static final int DEFAULT_GEMM_MIN_ROWS = Integer.MAX_VALUE;
     /** Tokens per prefill chunk (bounds the activation buffers). */
     public static final int PREFILL_CHUNK = 256;
     /** Below this many floats of work per call, element-wise loops stay on one thread. */
     private static final int PARALLEL_MIN_FLOATS = 1 << 14;
 
     private final PolicyConfig cfg;
+    private final DecoderOptions options;
     private final DecoderWeights weights;
     private final ParallelRanges parallel;
     private final MatMul matmul;
@@ -70,41 +69,37 @@ public final class KvCacheDecoder implements AutoCloseable {
     private int[] headRow;       // [M] row of each selected token
 
     /**
-     * A single-threaded decoder over a policy's weights.
+     * A decoder over a policy's weights with {@link DecoderOptions#defaults()}.
      *
      * @param policy the policy (its current weights are copied now and on every {@link #syncWeights()})
      */
     public KvCacheDecoder(PolicyTransformer policy) {
-        this(policy.config(), policy.parameters(), 1, DEFAULT_GEMM_MIN_ROWS);
+        this(policy.config(), policy.parameters(), DecoderOptions.defaults());
     }
 
     /**
-     * A single-threaded decoder over a parameter map laid out as in {@link org.ead4j.samediff.policy.WeightLayout}.
+     * A decoder over a policy's weights.
+     *
+     * @param policy the policy (its current weights are copied now and on every {@link #syncWeights()})
+     * @param options kernel settings
+     */
+    public KvCacheDecoder(PolicyTransformer policy, DecoderOptions options) {
+        this(policy.config(), policy.parameters(), options);
+    }
+
+    /**
+     * A decoder over a parameter map laid out as in {@link org.ead4j.samediff.policy.WeightLayout}.
      *
      * @param config the configuration
      * @param parameters name to array (read on construction and by {@link #syncWeights()})
+     * @param options kernel settings
      */
-    public KvCacheDecoder(PolicyConfig config, Map<String, INDArray> parameters) {
-        this(config, parameters, 1, DEFAULT_GEMM_MIN_ROWS);
-    }
-
-    /**
-     * A decoder with explicit threading and kernel choice.
-     *
-     * @param config the configuration
-     * @param parameters name to array
-     * @param threads threads for the Java kernels (1 = the calling thread only)
-     * @param gemmMinRows token-batch size from which projections use {@code Nd4j.gemm} instead of the Java
-     *                    kernel (1 = always, {@code Integer.MAX_VALUE} = never, which also skips the ND4J copies)
-     */
-    public KvCacheDecoder(PolicyConfig config, Map<String, INDArray> parameters, int threads, int gemmMinRows) {
-        if (gemmMinRows < 1) {
-            throw new IllegalArgumentException("gemmMinRows = " + gemmMinRows + " is invalid: must be >= 1");
-        }
+    public KvCacheDecoder(PolicyConfig config, Map<String, INDArray> parameters, DecoderOptions options) {
         this.cfg = config;
-        this.weights = new DecoderWeights(config, parameters, gemmMinRows != Integer.MAX_VALUE);
-        this.parallel = new ParallelRanges(threads);
-        this.matmul = new MatMul(gemmMinRows, parallel);
+        this.options = options;
+        this.weights = new DecoderWeights(config, parameters, options);
+        this.parallel = new ParallelRanges(options.threads());
+        this.matmul = new MatMul(options.gemmMinRows(), parallel);
         this.rope = config.positions() == PositionKind.ROTARY ? new RotaryTables(config) : null;
         this.vocab = config.vocabSize();
         this.d = config.dModel();
@@ -125,9 +120,9 @@ public final class KvCacheDecoder implements AutoCloseable {
         return cfg;
     }
 
-    /** @return threads used by the Java kernels */
-    public int threads() {
-        return parallel.threads();
+    /** @return the kernel settings */
+    public DecoderOptions options() {
+        return options;
     }
 
     // ------------------------------------------------------------------ generation
@@ -495,11 +490,25 @@ public final class KvCacheDecoder implements AutoCloseable {
             int n = tokPos[i] + 1;
             int base = tokRow[i] * heads;
             for (int hh = 0; hh < heads; hh++) {
-                // scores[t] = (q . k_t) * scale, as dh axpy passes over the transposed keys
+                // scores[t] = (q . k_t) * scale, as axpy passes over the transposed keys, 4 features at a time
                 float[][] kt = kc[base + hh];
                 Arrays.fill(scores, 0, n, 0f);
                 int qo = hh * headDim;
-                for (int j = 0; j < headDim; j++) {
+                int j = 0;
+                for (; j + 4 <= headDim; j += 4) {
+                    float q0 = q[qo + j];
+                    float q1 = q[qo + j + 1];
+                    float q2 = q[qo + j + 2];
+                    float q3 = q[qo + j + 3];
+                    float[] k0 = kt[j];
+                    float[] k1 = kt[j + 1];
+                    float[] k2 = kt[j + 2];
+                    float[] k3 = kt[j + 3];
+                    for (int t = 0; t < n; t++) {
+                        scores[t] += q0 * k0[t] + q1 * k1[t] + q2 * k2[t] + q3 * k3[t];
+                    }
+                }
+                for (; j < headDim; j++) {
                     float qj = q[qo + j];
                     float[] kj = kt[j];
                     for (int t = 0; t < n; t++) {
@@ -519,14 +528,28 @@ public final class KvCacheDecoder implements AutoCloseable {
                     sum += e;
                 }
                 float inv = 1f / sum;
-                // att = sum_t p_t v_t
+                // att = sum_t p_t v_t, 4 positions at a time
                 float[][] vt = vc[base + hh];
                 Arrays.fill(acc, 0f);
-                for (int t = 0; t < n; t++) {
+                int t = 0;
+                for (; t + 4 <= n; t += 4) {
+                    float p0 = scores[t] * inv;
+                    float p1 = scores[t + 1] * inv;
+                    float p2 = scores[t + 2] * inv;
+                    float p3 = scores[t + 3] * inv;
+                    float[] v0 = vt[t];
+                    float[] v1 = vt[t + 1];
+                    float[] v2 = vt[t + 2];
+                    float[] v3 = vt[t + 3];
+                    for (int c = 0; c < headDim; c++) {
+                        acc[c] += p0 * v0[c] + p1 * v1[c] + p2 * v2[c] + p3 * v3[c];
+                    }
+                }
+                for (; t < n; t++) {
                     float pt = scores[t] * inv;
                     float[] v = vt[t];
-                    for (int j = 0; j < headDim; j++) {
-                        acc[j] += pt * v[j];
+                    for (int c = 0; c < headDim; c++) {
+                        acc[c] += pt * v[c];
                     }
                 }
                 System.arraycopy(acc, 0, att[i], qo, headDim);

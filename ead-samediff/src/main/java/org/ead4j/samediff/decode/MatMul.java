@@ -14,12 +14,12 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Java kernel: per row, axpy passes over the rows of W, four input features at a time
  * ({@code acc[j] += a0 w0[j] + a1 w1[j] + a2 w2[j] + a3 w3[j]}); C2 vectorises it and it reads the
- * accumulator once per four weight rows (about 30 GFLOP/s on one AVX2 core, on par with ND4J's OpenBLAS
- * gemm at these shapes, without its per-call overhead). With several threads the output columns are
+ * accumulator once per four weight rows (25-35 GFLOP/s on one AVX2 core while W stays in cache, on par with
+ * ND4J's OpenBLAS gemm, without its per-call overhead). With several threads the output columns are
  * split between them; every output element is computed by the same operations whatever the split, so
  * results do not depend on the thread count.
  *
- * <p>Optionally, from {@code gemmMinRows} rows on, the rows are copied into preallocated C-order ND4J
+ * <p>For large matrices (see {@link DecoderOptions}), from {@code gemmMinRows} rows on, the rows are copied into preallocated C-order ND4J
  * arrays and multiplied with {@code Nd4j.gemm(a, b, out, false, false, 1, 0)} (BLAS, or the GPU on CUDA).
  * Row counts are rounded up to a multiple of {@link #ROW_QUANTUM} so that only a few staging shapes exist.
  */

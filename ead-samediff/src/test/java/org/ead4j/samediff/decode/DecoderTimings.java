@@ -90,11 +90,10 @@ public final class DecoderTimings {
         PolicyTransformer p = new PolicyTransformer(cfg);
         int prompt = 64;
         int gen = 64; // context reaches 128
-        int[][] variants = {{1, Integer.MAX_VALUE}, {1, 8}, {2, Integer.MAX_VALUE}};
-        for (int[] variant : variants) {
-            int threads = variant[0];
-            int gemmMinRows = variant[1];
-            KvCacheDecoder dec = new KvCacheDecoder(cfg, p.parameters(), threads, gemmMinRows);
+        DecoderOptions[] variants = {DecoderOptions.defaults(), DecoderOptions.javaOnly(),
+            new DecoderOptions(1, 8, 0), DecoderOptions.defaults().withThreads(2)};
+        for (DecoderOptions variant : variants) {
+            KvCacheDecoder dec = new KvCacheDecoder(cfg, p.parameters(), variant);
             for (int b : batches) {
                 SplittableRandom rnd = new SplittableRandom(2);
                 int[][] prompts = new int[b][prompt];
@@ -135,10 +134,9 @@ public final class DecoderTimings {
                     prefillMs += (c - a) / 1e6 / reps;
                     stepMs += (e - c) / 1e6 / reps / gen;
                 }
-                System.out.printf("decode d=%d L=%d V=%d B=%d threads=%d gemmMinRows=%s: prefill %d tokens %.1f ms; step (context 64..128)"
+                System.out.printf("decode d=%d L=%d V=%d B=%d %s: prefill %d tokens %.1f ms; step (context 64..128)"
                                 + " %.3f ms = %.4f ms per sequence-token (%.0f tokens/s)%n",
-                        cfg.dModel(), cfg.numLayers(), cfg.vocabSize(), b, threads,
-                        gemmMinRows == Integer.MAX_VALUE ? "never" : Integer.toString(gemmMinRows), b * prompt, prefillMs,
+                        cfg.dModel(), cfg.numLayers(), cfg.vocabSize(), b, variant, b * prompt, prefillMs,
                         stepMs, stepMs / b, b / (stepMs / 1e3));
             }
             if (variant == variants[0]) {

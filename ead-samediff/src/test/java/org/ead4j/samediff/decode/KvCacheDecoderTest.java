@@ -106,7 +106,8 @@ class KvCacheDecoderTest {
             prompts[r] = java.util.Arrays.copyOf(seq[r], 1 + rnd.nextInt(t - 1));
         }
         float[][][] want = graphLogits(p, seq);
-        KvCacheDecoder dec = new KvCacheDecoder(cfg, p.parameters(), threads, gemmMinRows);
+        // gemmMinWeights 0: every matrix may use gemm, so the small test models exercise it
+        KvCacheDecoder dec = new KvCacheDecoder(cfg, p.parameters(), new DecoderOptions(threads, gemmMinRows, 0));
         dec.prefill(prompts, t);
         double worst = 0;
         for (int r = 0; r < batch; r++) {
@@ -276,7 +277,7 @@ class KvCacheDecoderTest {
         }
         float[] reference = null;
         for (int threads : new int[]{1, 2, 3}) {
-            try (KvCacheDecoder dec = new KvCacheDecoder(cfg, p.parameters(), threads, Integer.MAX_VALUE)) {
+            try (KvCacheDecoder dec = new KvCacheDecoder(cfg, p.parameters(), DecoderOptions.javaOnly().withThreads(threads))) {
                 dec.prefill(prompts, 40);
                 int[] rows = new int[prompts.length];
                 int[] toks = new int[prompts.length];
@@ -323,5 +324,6 @@ class KvCacheDecoderTest {
         dec.prefill(new int[][]{{1}, {2}}, 4);
         assertThrows(IllegalArgumentException.class, () -> dec.step(new int[]{0, 0}, new int[]{1, 2}));
         assertThrows(IllegalArgumentException.class, () -> dec.step(new int[]{2}, new int[]{1}));
+        assertThrows(com.oracle.labs.mlrg.olcut.config.PropertyException.class, () -> new DecoderOptions(0, 16, 0));
     }
 }
