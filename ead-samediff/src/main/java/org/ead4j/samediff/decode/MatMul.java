@@ -27,8 +27,8 @@ final class MatMul {
 
     /** Staging arrays exist for row counts that are multiples of this. */
     static final int ROW_QUANTUM = 8;
-    /** Below this many multiply-adds a call is not split between threads. */
-    private static final long PARALLEL_MIN_MACS = 1L << 16;
+    /** Below this many multiply-adds (~40 us of work) a call is not split: handing work to a thread costs ~10-50 us. */
+    private static final long PARALLEL_MIN_MACS = 1L << 20;
 
     private final int gemmMinRows;
     private final ParallelRanges parallel;
