@@ -328,6 +328,9 @@ public final class KvCacheDecoder implements AutoCloseable {
      * @return positions cached for it (prompt + fed tokens)
      */
     public int length(int row) {
+        if (cache == null || row < 0 || row >= rows) {
+            throw new IllegalArgumentException("row " + row + " is not in the current batch of " + rows + " rows");
+        }
         return cache.length[row];
     }
 

@@ -42,10 +42,6 @@ final class ParallelRanges implements AutoCloseable {
         }
     }
 
-    int threads() {
-        return threads;
-    }
-
     /**
      * Runs {@code task} over [0, n), in parallel when {@code parallel} is true and there is more than one thread.
      *
