@@ -14,28 +14,29 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@link PolicyTransformer}'s logits, computed incrementally on the decoder's own copy of the weights.
  *
  * <p>Flow (nanoGPT's {@code generate} with a cache, llama3.java's preallocated state): {@link #prefill} runs
- * all prompt tokens of all rows (position-major, in chunks), filling the cache and the logits of each row's
- * last prompt token; each {@link #step} feeds one new token per listed row. {@link #generate} loops: ask the
- * {@link TokenChooser} for each active row's token, retire rows that produced a stop token or reached their
- * length limit, feed the others. Rows may have different prompt lengths and stop at different steps.
+ * all prompt tokens of all rows (position-major, in chunks of {@link #PREFILL_CHUNK}), filling the cache and
+ * the logits of each row's last prompt token; each {@link #step} feeds one new token per listed row.
+ * {@link #generate} loops: ask the {@link TokenChooser} for each active row's token, retire rows that
+ * produced a stop token or reached their length limit, feed the others. Rows may have different prompt
+ * lengths and stop at different steps; finished rows cost nothing.
  *
- * <p>Kernels: projections use {@code Nd4j.gemm} on preallocated C-order arrays from {@code gemmMinRows}
- * rows on and a vectorisable Java loop below (see {@link MatMul}); norms, rotary, attention over the cache
- * and GELU are plain Java loops on {@code float[]}. Nothing in the API assumes the CPU backend.
- * The decoder reads its own copy of the weights: call {@link #syncWeights()} after every optimiser update.
- *
- * <p>Results are deterministic for a given batch; with gemm, a row's logits may differ in the last bits
- * between batches of different sizes (BLAS blocking), as in any batched inference. Not thread-safe.
+ * <p>Kernels are plain Java on {@code float[]} rows (see {@link MatMul}, {@link KvCache}), optionally split
+ * over several threads, with results independent of the thread count; large projections of large batches
+ * run through {@code Nd4j.gemm} instead (BLAS on CPU, the GPU on CUDA; see {@link DecoderOptions}).
+ * Nothing in the API assumes the CPU backend. The decoder reads its own copy of the weights: call
+ * {@link #syncWeights()} after every optimiser update. Not thread-safe; {@link #close()} stops its threads.
  */
-public final class KvCacheDecoder {
+public final class KvCacheDecoder implements AutoCloseable {
 
-    /** Default row count from which projections run through {@code Nd4j.gemm}. */
-    public static final int DEFAULT_GEMM_MIN_ROWS = 8;
     /** Tokens per prefill chunk (bounds the activation buffers). */
     public static final int PREFILL_CHUNK = 256;
+    /** Below this many floats of work per call, element-wise loops stay on one thread. */
+    private static final int PARALLEL_MIN_FLOATS = 1 << 14;
 
     private final PolicyConfig cfg;
+    private final DecoderOptions options;
     private final DecoderWeights weights;
+    private final ParallelRanges parallel;
     private final MatMul matmul;
     private final RotaryTables rope;
     private final int vocab;
@@ -44,63 +45,61 @@ public final class KvCacheDecoder {
     private final int headDim;
     private final int ffn;
     private final float eps;
+    private final boolean layerNorm;
 
     // state of the current batch
     private KvCache cache;
     private int rows;
-    private float[] logits = new float[0]; // [rows, V]
+    private float[] logits = new float[0];   // [rows * V] row r at offset r * V
     private boolean[] seen = new boolean[0]; // [rows] duplicate check in step
 
-    // activations of one token batch, allocated for maxTokens tokens and grown on demand
+    // activations of one token batch of up to maxTokens tokens, grown on demand
     private int maxTokens;
-    private int[] tokRow;     // [M] row of each token
-    private int[] tokPos;     // [M] position of each token
-    private int[] tokId;      // [M] token id
-    private boolean[] tokLogits; // [M] whether to compute this token's logits
-    private float[] x;        // [M, D] residual stream
-    private float[] h;        // [M, D] normed input of a sub-layer
-    private float[] qkv;      // [M, 3D]
-    private float[] att;      // [M, D] attention output before projection
-    private float[] proj;     // [M, D] sub-layer output
-    private float[] ff;       // [M, F] MLP hidden
-    private float[] headOut;  // [M, V] logits of the selected tokens
-    private int[] headRow;    // [M] row of each selected token
-    private float[] scores = new float[0]; // [capacity] attention scores of one query
+    private int[] tokRow;        // [M] row of each token
+    private int[] tokPos;        // [M] position of each token
+    private int[] tokId;         // [M] token id
+    private boolean[] tokLogits; // [M] whether this token's logits are wanted
+    private float[][] x;         // [M][D] residual stream
+    private float[][] h;         // [M][D] normed input of a sub-layer
+    private float[][] qkv;       // [M][3D]
+    private float[][] att;       // [M][D] attention output before projection
+    private float[][] proj;      // [M][D] sub-layer output
+    private float[][] ff;        // [M][F] MLP hidden
+    private float[][] headOut;   // [M][V] logits of the selected tokens
+    private int[] headRow;       // [M] row of each selected token
+
+    /**
+     * A decoder over a policy's weights with {@link DecoderOptions#defaults()}.
+     *
+     * @param policy the policy (its current weights are copied now and on every {@link #syncWeights()})
+     */
+    public KvCacheDecoder(PolicyTransformer policy) {
+        this(policy.config(), policy.parameters(), DecoderOptions.defaults());
+    }
 
     /**
      * A decoder over a policy's weights.
      *
      * @param policy the policy (its current weights are copied now and on every {@link #syncWeights()})
+     * @param options kernel settings
      */
-    public KvCacheDecoder(PolicyTransformer policy) {
-        this(policy.config(), policy.parameters(), DEFAULT_GEMM_MIN_ROWS);
+    public KvCacheDecoder(PolicyTransformer policy, DecoderOptions options) {
+        this(policy.config(), policy.parameters(), options);
     }
 
     /**
      * A decoder over a parameter map laid out as in {@link org.ead4j.samediff.policy.WeightLayout}.
      *
      * @param config the configuration
-     * @param parameters name to live array (read on construction and by {@link #syncWeights()})
+     * @param parameters name to array (read on construction and by {@link #syncWeights()})
+     * @param options kernel settings
      */
-    public KvCacheDecoder(PolicyConfig config, Map<String, INDArray> parameters) {
-        this(config, parameters, DEFAULT_GEMM_MIN_ROWS);
-    }
-
-    /**
-     * A decoder with an explicit kernel switch.
-     *
-     * @param config the configuration
-     * @param parameters name to live array
-     * @param gemmMinRows token-batch size from which projections use {@code Nd4j.gemm} (1 = always,
-     *                    {@code Integer.MAX_VALUE} = never)
-     */
-    public KvCacheDecoder(PolicyConfig config, Map<String, INDArray> parameters, int gemmMinRows) {
-        if (gemmMinRows < 1) {
-            throw new IllegalArgumentException("gemmMinRows = " + gemmMinRows + " is invalid: must be >= 1");
-        }
+    public KvCacheDecoder(PolicyConfig config, Map<String, INDArray> parameters, DecoderOptions options) {
         this.cfg = config;
-        this.weights = new DecoderWeights(config, parameters);
-        this.matmul = new MatMul(gemmMinRows);
+        this.options = options;
+        this.weights = new DecoderWeights(config, parameters, options);
+        this.parallel = new ParallelRanges(options.threads());
+        this.matmul = new MatMul(options.gemmMinRows(), parallel);
         this.rope = config.positions() == PositionKind.ROTARY ? new RotaryTables(config) : null;
         this.vocab = config.vocabSize();
         this.d = config.dModel();
@@ -108,6 +107,7 @@ public final class KvCacheDecoder {
         this.headDim = config.headDim();
         this.ffn = config.ffnWidth();
         this.eps = (float) config.normEpsilon();
+        this.layerNorm = config.norm() == NormKind.LAYER_NORM;
     }
 
     /** Copies the current weights from the source arrays; call after every optimiser update. */
@@ -118,6 +118,11 @@ public final class KvCacheDecoder {
     /** @return the configuration */
     public PolicyConfig config() {
         return cfg;
+    }
+
+    /** @return the kernel settings */
+    public DecoderOptions options() {
+        return options;
     }
 
     // ------------------------------------------------------------------ generation
@@ -233,9 +238,6 @@ public final class KvCacheDecoder {
             logits = new float[b * vocab];
             seen = new boolean[b];
         }
-        if (scores.length < cache.capacity) {
-            scores = new float[cache.capacity];
-        }
         int maxLen = 0;
         long total = 0;
         for (int[] p : prompts) {
@@ -244,7 +246,7 @@ public final class KvCacheDecoder {
         }
         ensureTokens((int) Math.min(Math.max(total, b), Math.max(PREFILL_CHUNK, b)));
         // position-major order: when a token is processed, all earlier positions of its row are cached
-        // (in an earlier chunk, or written by this chunk before its attention runs)
+        // (by an earlier chunk, or by this chunk before its attention runs)
         int m = 0;
         for (int pos = 0; pos < maxLen; pos++) {
             for (int r = 0; r < b; r++) {
@@ -290,9 +292,9 @@ public final class KvCacheDecoder {
                 throw new IllegalArgumentException("row " + r + " is out of range [0, " + rows + ")");
             }
             int pos = cache.length[r];
-            if (pos >= cache.capacity || pos >= cfg.maxSeqLen()) {
+            if (pos >= cache.capacity) {
                 throw new IllegalArgumentException("row " + r + " is full: " + pos + " positions cached, capacity "
-                        + Math.min(cache.capacity, cfg.maxSeqLen()));
+                        + cache.capacity);
             }
             if (tokens[i] < 0 || tokens[i] >= vocab) {
                 throw new IllegalArgumentException("token " + tokens[i] + " for row " + r + " is out of range [0, " + vocab + ")");
@@ -316,16 +318,19 @@ public final class KvCacheDecoder {
         forward(n);
     }
 
-    /** @return the logits buffer [rows, V]: row r's latest logits at offset r * V (reused by every call) */
+    /** @return the logits buffer: row r's latest logits at offset r * V (reused by every call) */
     public float[] logits() {
         return logits;
     }
 
     /**
      * @param row a row of the current batch
-     * @return tokens cached for it (prompt + fed tokens)
+     * @return positions cached for it (prompt + fed tokens)
      */
     public int length(int row) {
+        if (cache == null || row < 0 || row >= rows) {
+            throw new IllegalArgumentException("row " + row + " is not in the current batch of " + rows + " rows");
+        }
         return cache.length[row];
     }
 
@@ -334,7 +339,7 @@ public final class KvCacheDecoder {
         return rows;
     }
 
-    /** @return bytes of the current KV cache (0 before the first prefill) */
+    /** @return bytes of the current KV cache's floats (0 before the first prefill) */
     public long cacheBytes() {
         return cache == null ? 0 : cache.bytes();
     }
@@ -343,8 +348,17 @@ public final class KvCacheDecoder {
     public void release() {
         cache = null;
         logits = new float[0];
+        seen = new boolean[0];
         maxTokens = 0;
+        x = h = qkv = att = proj = ff = headOut = null;
         matmul.release();
+    }
+
+    /** Stops the worker threads (if any) and frees the buffers. */
+    @Override
+    public void close() {
+        release();
+        parallel.close();
     }
 
     private void checkPrompts(int[][] prompts, int maxLen, String why) {
@@ -377,14 +391,14 @@ public final class KvCacheDecoder {
         tokPos = new int[m];
         tokId = new int[m];
         tokLogits = new boolean[m];
-        x = new float[m * d];
-        h = new float[m * d];
-        qkv = new float[m * 3 * d];
-        att = new float[m * d];
-        proj = new float[m * d];
-        ff = new float[m * ffn];
-        headOut = new float[m * vocab];
         headRow = new int[m];
+        x = new float[m][d];
+        h = new float[m][d];
+        qkv = new float[m][3 * d];
+        att = new float[m][d];
+        proj = new float[m][d];
+        ff = new float[m][ffn];
+        headOut = new float[m][vocab];
     }
 
     // ------------------------------------------------------------------ the model
@@ -393,37 +407,33 @@ public final class KvCacheDecoder {
     private void forward(int m) {
         // token (+ learned position) embedding
         for (int i = 0; i < m; i++) {
-            System.arraycopy(weights.tokEmb, tokId[i] * d, x, i * d, d);
+            System.arraycopy(weights.tokEmb[tokId[i]], 0, x[i], 0, d);
             if (weights.posEmb != null) {
-                int po = tokPos[i] * d;
-                for (int j = 0; j < d; j++) {
-                    x[i * d + j] += weights.posEmb[po + j];
-                }
+                add(x[i], weights.posEmb[tokPos[i]], d);
             }
         }
+        boolean wide = (long) m * d >= PARALLEL_MIN_FLOATS;
         for (int l = 0; l < weights.layers.length; l++) {
             DecoderWeights.Layer w = weights.layers[l];
+            int layer = l;
             // x = x + attn(norm1(x))
-            norm(x, h, m, w.norm1Gain, w.norm1Bias);
-            matmul.mul(h, m, w.qkv, qkv);                 // [m, 3D]
-            if (rope != null) {
-                for (int i = 0; i < m; i++) {
-                    rotate(qkv, i * 3 * d, tokPos[i]);     // q
-                    rotate(qkv, i * 3 * d + d, tokPos[i]); // k
-                }
-            }
-            storeKv(l, m);
+            parallel.run(m, wide, 1, (from, to) -> norm(x, h, from, to, w.norm1Gain, w.norm1Bias));
+            matmul.mul(h, m, w.qkv, qkv);                                   // [m][3D]
+            parallel.run(m, wide, 1, (from, to) -> rotateAndStore(layer, from, to));
+            parallel.run(m, (long) m * cache.capacity * d >= PARALLEL_MIN_FLOATS, 1,
+                    (from, to) -> attend(layer, from, to));                 // [m][D]
+            matmul.mul(att, m, w.attnOut, proj);                            // [m][D]
             for (int i = 0; i < m; i++) {
-                attend(l, i);
+                add(x[i], proj[i], d);
             }
-            matmul.mul(att, m, w.attnOut, proj);          // [m, D]
-            add(x, proj, m * d);
             // x = x + mlp(norm2(x))
-            norm(x, h, m, w.norm2Gain, w.norm2Bias);
-            matmul.mul(h, m, w.up, ff);                    // [m, F]
-            gelu(ff, m * ffn);
-            matmul.mul(ff, m, w.down, proj);              // [m, D]
-            add(x, proj, m * d);
+            parallel.run(m, wide, 1, (from, to) -> norm(x, h, from, to, w.norm2Gain, w.norm2Bias));
+            matmul.mul(h, m, w.up, ff);                                     // [m][F]
+            parallel.run(m, (long) m * ffn >= PARALLEL_MIN_FLOATS, 1, (from, to) -> gelu(ff, from, to, ffn));
+            matmul.mul(ff, m, w.down, proj);                                // [m][D]
+            for (int i = 0; i < m; i++) {
+                add(x[i], proj[i], d);
+            }
         }
         for (int i = 0; i < m; i++) {
             cache.length[tokRow[i]] = Math.max(cache.length[tokRow[i]], tokPos[i] + 1);
@@ -432,85 +442,126 @@ public final class KvCacheDecoder {
         int k = 0;
         for (int i = 0; i < m; i++) {
             if (tokLogits[i]) {
-                System.arraycopy(x, i * d, proj, k * d, d);
+                System.arraycopy(x[i], 0, proj[k], 0, d);
                 headRow[k++] = tokRow[i];
             }
         }
         if (k == 0) {
             return;
         }
-        norm(proj, h, k, weights.finalGain, weights.finalBias);
-        matmul.mul(h, k, weights.head, headOut);          // [k, V]
-        for (int i = 0; i < k; i++) {
-            System.arraycopy(headOut, i * vocab, logits, headRow[i] * vocab, vocab);
+        int selected = k;
+        parallel.run(k, (long) k * d >= PARALLEL_MIN_FLOATS, 1,
+                (from, to) -> norm(proj, h, from, to, weights.finalGain, weights.finalBias));
+        matmul.mul(h, selected, weights.head, headOut);                      // [k][V]
+        for (int i = 0; i < selected; i++) {
+            System.arraycopy(headOut[i], 0, logits, headRow[i] * vocab, vocab);
         }
     }
 
-    /** Writes the keys and values of tokens [0, m) into the cache. */
-    private void storeKv(int l, int m) {
-        float[] kc = cache.keys[l];
-        float[] vc = cache.values[l];
-        for (int i = 0; i < m; i++) {
-            int r = tokRow[i];
+    /** Rotary embedding of q and k (rotary models) and the cache write of k and v, tokens [from, to). */
+    private void rotateAndStore(int l, int from, int to) {
+        float[][][] kc = cache.keys[l];
+        float[][][] vc = cache.values[l];
+        for (int i = from; i < to; i++) {
+            float[] row = qkv[i];
             int p = tokPos[i];
-            int ko = i * 3 * d + d;
-            int vo = i * 3 * d + 2 * d;
+            if (rope != null) {
+                rotate(row, 0, p);  // q
+                rotate(row, d, p);  // k
+            }
+            int base = tokRow[i] * heads;
             for (int hh = 0; hh < heads; hh++) {
+                float[][] kt = kc[base + hh];
+                int ko = d + hh * headDim;
                 for (int j = 0; j < headDim; j++) {
-                    kc[cache.keyIndex(r, hh, j, p)] = qkv[ko + hh * headDim + j];
+                    kt[j][p] = row[ko + j];
                 }
-                System.arraycopy(qkv, vo + hh * headDim, vc, cache.valueIndex(r, hh, p), headDim);
+                System.arraycopy(row, 2 * d + hh * headDim, vc[base + hh][p], 0, headDim);
             }
         }
     }
 
-    /** Causal attention of token i over positions [0, pos] of its row, all heads, into att[i]. */
-    private void attend(int l, int i) {
-        float[] kc = cache.keys[l];
-        float[] vc = cache.values[l];
-        int r = tokRow[i];
-        int n = tokPos[i] + 1;
+    /** Causal attention of tokens [from, to), each over positions [0, pos] of its row, all heads. */
+    private void attend(int l, int from, int to) {
+        float[][][] kc = cache.keys[l];
+        float[][][] vc = cache.values[l];
         float scale = (float) (1.0 / Math.sqrt(headDim));
-        int qo = i * 3 * d;
-        int ao = i * d;
-        for (int hh = 0; hh < heads; hh++) {
-            // scores[t] = (q . k_t) * scale, as dh axpy passes over the transposed keys
-            Arrays.fill(scores, 0, n, 0f);
-            for (int j = 0; j < headDim; j++) {
-                float q = qkv[qo + hh * headDim + j];
-                int ko = cache.keyIndex(r, hh, j, 0);
+        float[] scores = new float[cache.capacity]; // per call: tasks may run on several threads
+        float[] acc = new float[headDim];
+        for (int i = from; i < to; i++) {
+            float[] q = qkv[i];
+            int n = tokPos[i] + 1;
+            int base = tokRow[i] * heads;
+            for (int hh = 0; hh < heads; hh++) {
+                // scores[t] = (q . k_t) * scale, as axpy passes over the transposed keys, 4 features at a time
+                float[][] kt = kc[base + hh];
+                Arrays.fill(scores, 0, n, 0f);
+                int qo = hh * headDim;
+                int j = 0;
+                for (; j + 4 <= headDim; j += 4) {
+                    float q0 = q[qo + j];
+                    float q1 = q[qo + j + 1];
+                    float q2 = q[qo + j + 2];
+                    float q3 = q[qo + j + 3];
+                    float[] k0 = kt[j];
+                    float[] k1 = kt[j + 1];
+                    float[] k2 = kt[j + 2];
+                    float[] k3 = kt[j + 3];
+                    for (int t = 0; t < n; t++) {
+                        scores[t] += q0 * k0[t] + q1 * k1[t] + q2 * k2[t] + q3 * k3[t];
+                    }
+                }
+                for (; j < headDim; j++) {
+                    float qj = q[qo + j];
+                    float[] kj = kt[j];
+                    for (int t = 0; t < n; t++) {
+                        scores[t] += qj * kj[t];
+                    }
+                }
+                // softmax, max subtracted for stability
+                float max = Float.NEGATIVE_INFINITY;
                 for (int t = 0; t < n; t++) {
-                    scores[t] += q * kc[ko + t];
+                    scores[t] *= scale;
+                    max = Math.max(max, scores[t]);
                 }
-            }
-            // softmax (max subtracted for stability)
-            float max = Float.NEGATIVE_INFINITY;
-            for (int t = 0; t < n; t++) {
-                scores[t] *= scale;
-                max = Math.max(max, scores[t]);
-            }
-            float sum = 0f;
-            for (int t = 0; t < n; t++) {
-                float e = (float) Math.exp(scores[t] - max);
-                scores[t] = e;
-                sum += e;
-            }
-            float inv = 1f / sum;
-            // att = sum_t p_t v_t
-            int oo = ao + hh * headDim;
-            Arrays.fill(att, oo, oo + headDim, 0f);
-            for (int t = 0; t < n; t++) {
-                float pt = scores[t] * inv;
-                int vo = cache.valueIndex(r, hh, t);
-                for (int j = 0; j < headDim; j++) {
-                    att[oo + j] += pt * vc[vo + j];
+                float sum = 0f;
+                for (int t = 0; t < n; t++) {
+                    float e = (float) Math.exp(scores[t] - max);
+                    scores[t] = e;
+                    sum += e;
                 }
+                float inv = 1f / sum;
+                // att = sum_t p_t v_t, 4 positions at a time
+                float[][] vt = vc[base + hh];
+                Arrays.fill(acc, 0f);
+                int t = 0;
+                for (; t + 4 <= n; t += 4) {
+                    float p0 = scores[t] * inv;
+                    float p1 = scores[t + 1] * inv;
+                    float p2 = scores[t + 2] * inv;
+                    float p3 = scores[t + 3] * inv;
+                    float[] v0 = vt[t];
+                    float[] v1 = vt[t + 1];
+                    float[] v2 = vt[t + 2];
+                    float[] v3 = vt[t + 3];
+                    for (int c = 0; c < headDim; c++) {
+                        acc[c] += p0 * v0[c] + p1 * v1[c] + p2 * v2[c] + p3 * v3[c];
+                    }
+                }
+                for (; t < n; t++) {
+                    float pt = scores[t] * inv;
+                    float[] v = vt[t];
+                    for (int c = 0; c < headDim; c++) {
+                        acc[c] += pt * v[c];
+                    }
+                }
+                System.arraycopy(acc, 0, att[i], qo, headDim);
             }
         }
     }
 
-    /** Rotary embedding of one [D] vector at buf[o..o+D) for position pos ("rotate half" per head). */
-    private void rotate(float[] buf, int o, int pos) {
+    /** Rotary embedding of the D features of {@code row} starting at {@code o}, for position pos ("rotate half"). */
+    private void rotate(float[] row, int o, int pos) {
         int half = rope.half();
         float[] cos = rope.cos();
         float[] sin = rope.sin();
@@ -518,60 +569,63 @@ public final class KvCacheDecoder {
         for (int hh = 0; hh < heads; hh++) {
             int b = o + hh * headDim;
             for (int j = 0; j < half; j++) {
-                float x1 = buf[b + j];
-                float x2 = buf[b + half + j];
+                float x1 = row[b + j];
+                float x2 = row[b + half + j];
                 float c = cos[to + j];
                 float s = sin[to + j];
-                buf[b + j] = x1 * c - x2 * s;
-                buf[b + half + j] = x1 * s + x2 * c;
+                row[b + j] = x1 * c - x2 * s;
+                row[b + half + j] = x1 * s + x2 * c;
             }
         }
     }
 
-    /** LayerNorm (bias != null) or RMSNorm of each of m rows of src into dst. */
-    private void norm(float[] src, float[] dst, int m, float[] gain, float[] bias) {
-        boolean layerNorm = cfg.norm() == NormKind.LAYER_NORM;
-        for (int i = 0; i < m; i++) {
-            int o = i * d;
+    /** LayerNorm (population variance) or RMSNorm of rows [from, to) of src into dst. */
+    private void norm(float[][] src, float[][] dst, int from, int to, float[] gain, float[] bias) {
+        for (int i = from; i < to; i++) {
+            float[] s = src[i];
+            float[] o = dst[i];
             if (layerNorm) {
                 double sum = 0;
                 for (int j = 0; j < d; j++) {
-                    sum += src[o + j];
+                    sum += s[j];
                 }
                 float mean = (float) (sum / d);
                 double sq = 0;
                 for (int j = 0; j < d; j++) {
-                    float c = src[o + j] - mean;
+                    float c = s[j] - mean;
                     sq += c * c;
                 }
                 float inv = (float) (1.0 / Math.sqrt((float) (sq / d) + eps));
                 for (int j = 0; j < d; j++) {
-                    dst[o + j] = (src[o + j] - mean) * inv * gain[j] + bias[j];
+                    o[j] = (s[j] - mean) * inv * gain[j] + bias[j];
                 }
             } else {
                 double sq = 0;
                 for (int j = 0; j < d; j++) {
-                    sq += src[o + j] * src[o + j];
+                    sq += s[j] * s[j];
                 }
                 float inv = (float) (1.0 / Math.sqrt((float) (sq / d) + eps));
                 for (int j = 0; j < d; j++) {
-                    dst[o + j] = src[o + j] * inv * gain[j];
+                    o[j] = s[j] * inv * gain[j];
                 }
             }
         }
     }
 
     /** GELU as SameDiff's {@code gelu} computes it: the sigmoid approximation x * sigmoid(1.702 x). */
-    private static void gelu(float[] a, int n) {
-        for (int i = 0; i < n; i++) {
-            float v = a[i];
-            a[i] = v / (1f + (float) Math.exp(-1.702f * v));
+    private static void gelu(float[][] a, int from, int to, int n) {
+        for (int i = from; i < to; i++) {
+            float[] r = a[i];
+            for (int j = 0; j < n; j++) {
+                float v = r[j];
+                r[j] = v / (1f + (float) Math.exp(-1.702f * v));
+            }
         }
     }
 
     private static void add(float[] acc, float[] y, int n) {
-        for (int i = 0; i < n; i++) {
-            acc[i] += y[i];
+        for (int j = 0; j < n; j++) {
+            acc[j] += y[j];
         }
     }
 }

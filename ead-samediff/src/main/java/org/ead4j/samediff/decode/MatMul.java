@@ -1,6 +1,7 @@
 package org.ead4j.samediff.decode;
 
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -9,69 +10,101 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * {@code out[m, N] = x[m, K] W[K, N]} for the decoder's row-major {@code float[]} activations.
+ * {@code out[i] = x[i] W} for the decoder's row arrays.
  *
- * <p>Few rows (single-sequence decoding) run a Java loop: per row, one axpy per input feature over a row of
- * W, which C2 vectorises and which avoids ND4J's per-call overhead (~10-100 us, notes/samediff-m2.1.md
- * Sec. 6). From {@code gemmMinRows} rows on, the activations are copied into preallocated C-order ND4J
- * arrays and multiplied with {@code Nd4j.gemm(a, b, out, false, false, 1, 0)} (BLAS; on CUDA the same call
- * runs on the GPU). Row counts are rounded up to a multiple of {@link #ROW_QUANTUM} so that only a few
- * staging shapes exist; the extra rows hold stale finite values whose results are ignored.
+ * <p>Java kernel: per row, axpy passes over the rows of W, four input features at a time
+ * ({@code acc[j] += a0 w0[j] + a1 w1[j] + a2 w2[j] + a3 w3[j]}); C2 vectorises it and it reads the
+ * accumulator once per four weight rows (25-35 GFLOP/s on one AVX2 core while W stays in cache, on par with
+ * ND4J's OpenBLAS gemm, without its per-call overhead). With several threads the output columns are
+ * split between them; every output element is computed by the same operations whatever the split, so
+ * results do not depend on the thread count.
+ *
+ * <p>For large matrices (see {@link DecoderOptions}), from {@code gemmMinRows} rows on, the rows are copied into preallocated C-order ND4J
+ * arrays and multiplied with {@code Nd4j.gemm(a, b, out, false, false, 1, 0)} (BLAS, or the GPU on CUDA).
+ * Row counts are rounded up to a multiple of {@link #ROW_QUANTUM} so that only a few staging shapes exist.
  */
 final class MatMul {
 
     /** Staging arrays exist for row counts that are multiples of this. */
     static final int ROW_QUANTUM = 8;
+    /** Below this many multiply-adds (~40 us of work) a call is not split: handing work to a thread costs ~10-50 us. */
+    private static final long PARALLEL_MIN_MACS = 1L << 20;
 
     private final int gemmMinRows;
-    /** (rows, cols) to a C-order FLOAT staging array [rows, cols], inputs and outputs apart (gemm must not alias). */
+    private final ParallelRanges parallel;
+    /** (rows, cols) to a C-order FLOAT staging array; inputs and outputs apart (gemm must not alias). */
     private final Map<Long, INDArray> inputs = new HashMap<>();
     private final Map<Long, INDArray> outputs = new HashMap<>();
 
-    MatMul(int gemmMinRows) {
+    MatMul(int gemmMinRows, ParallelRanges parallel) {
         this.gemmMinRows = gemmMinRows;
+        this.parallel = parallel;
     }
 
     /**
-     * Multiplies.
+     * Multiplies rows [0, m) of x by W into rows [0, m) of out.
      *
-     * @param x input [m, w.in] row-major
+     * @param x input rows, each at least w.in long
      * @param m rows
      * @param w the weights
-     * @param out output [m, w.out] row-major
+     * @param out output rows, each at least w.out long
      */
-    void mul(float[] x, int m, DecoderWeights.Matrix w, float[] out) {
-        if (m >= gemmMinRows) {
+    void mul(float[][] x, int m, DecoderWeights.Matrix w, float[][] out) {
+        if (m >= gemmMinRows && w.nd != null) {
             gemm(x, m, w, out);
-        } else {
+            return;
+        }
+        boolean split = (long) m * w.in * w.out >= PARALLEL_MIN_MACS;
+        parallel.run(w.out, split, 16, (from, to) -> {
             for (int i = 0; i < m; i++) {
-                rowTimesMatrix(x, i * w.in, w.w, w.in, w.out, out, i * w.out);
+                rowTimesMatrix(x[i], w.rows, w.in, out[i], from, to);
+            }
+        });
+    }
+
+    /** acc[from, to) = x[0, k) W[:, from, to). */
+    static void rowTimesMatrix(float[] x, float[][] w, int k, float[] acc, int from, int to) {
+        Arrays.fill(acc, from, to, 0f);
+        int kk = 0;
+        for (; kk + 4 <= k; kk += 4) {
+            float a0 = x[kk];
+            float a1 = x[kk + 1];
+            float a2 = x[kk + 2];
+            float a3 = x[kk + 3];
+            float[] w0 = w[kk];
+            float[] w1 = w[kk + 1];
+            float[] w2 = w[kk + 2];
+            float[] w3 = w[kk + 3];
+            for (int j = from; j < to; j++) {
+                acc[j] += a0 * w0[j] + a1 * w1[j] + a2 * w2[j] + a3 * w3[j];
+            }
+        }
+        for (; kk < k; kk++) {
+            float a = x[kk];
+            float[] wr = w[kk];
+            for (int j = from; j < to; j++) {
+                acc[j] += a * wr[j];
             }
         }
     }
 
-    /** out[o .. o+n) = x[xo .. xo+k) W, W [k, n] row-major. */
-    static void rowTimesMatrix(float[] x, int xo, float[] w, int k, int n, float[] out, int o) {
-        java.util.Arrays.fill(out, o, o + n, 0f);
-        for (int kk = 0; kk < k; kk++) {
-            float a = x[xo + kk];
-            int wo = kk * n;
-            for (int j = 0; j < n; j++) {
-                out[o + j] += a * w[wo + j];
-            }
-        }
-    }
-
-    private void gemm(float[] x, int m, DecoderWeights.Matrix w, float[] out) {
+    private void gemm(float[][] x, int m, DecoderWeights.Matrix w, float[][] out) {
         int rows = (m + ROW_QUANTUM - 1) / ROW_QUANTUM * ROW_QUANTUM;
         INDArray a = stage(inputs, rows, w.in);
         INDArray c = stage(outputs, rows, w.out);
         FloatBuffer ab = a.data().asNioFloat();
-        ab.put(x, 0, m * w.in);
+        for (int i = 0; i < m; i++) {
+            ab.position(i * w.in);
+            ab.put(x[i], 0, w.in);
+        }
         Nd4j.getAffinityManager().tagLocation(a, AffinityManager.Location.HOST);
         Nd4j.gemm(a, w.nd, c, false, w.ndTransposed, 1.0, 0.0);
         Nd4j.getAffinityManager().ensureLocation(c, AffinityManager.Location.HOST);
-        c.data().asNioFloat().get(out, 0, m * w.out);
+        FloatBuffer cb = c.data().asNioFloat();
+        for (int i = 0; i < m; i++) {
+            cb.position(i * w.out);
+            cb.get(out[i], 0, w.out);
+        }
     }
 
     private static INDArray stage(Map<Long, INDArray> staging, int rows, int cols) {

@@ -27,7 +27,7 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * The decoder against the SameDiff graph: the logits after a prefill of ragged prompts and after each
  * incremental step equal the graph's logits at the same prefix to 1e-4, for both norms, both position
- * kinds, tied and untied heads, with the Java kernels, with gemm, and with the default switch.
+ * kinds, tied and untied heads, with the Java kernels on 1-3 threads and with ND4J gemm.
  */
 class KvCacheDecoderTest {
 
@@ -55,14 +55,13 @@ class KvCacheDecoderTest {
     }
 
     static Stream<Arguments> cases() {
+        int never = Integer.MAX_VALUE;
         return Stream.of(
-                Arguments.of(config(37, 32, 4, 2, 64, 24, NormKind.LAYER_NORM, PositionKind.LEARNED, false, 1), 5, 1),
-                Arguments.of(config(37, 32, 4, 2, 64, 24, NormKind.RMS_NORM, PositionKind.ROTARY, true, 2), 3, Integer.MAX_VALUE),
-                Arguments.of(config(29, 24, 2, 3, 40, 20, NormKind.LAYER_NORM, PositionKind.ROTARY, false, 3), 9,
-                        KvCacheDecoder.DEFAULT_GEMM_MIN_ROWS),
-                Arguments.of(config(41, 16, 4, 1, 48, 20, NormKind.RMS_NORM, PositionKind.LEARNED, true, 4), 1, 1),
-                Arguments.of(config(41, 16, 4, 1, 48, 20, NormKind.LAYER_NORM, PositionKind.ROTARY, true, 5), 12,
-                        Integer.MAX_VALUE));
+                Arguments.of(config(37, 32, 4, 2, 64, 24, NormKind.LAYER_NORM, PositionKind.LEARNED, false, 1), 5, 1, 1),
+                Arguments.of(config(37, 32, 4, 2, 64, 24, NormKind.RMS_NORM, PositionKind.ROTARY, true, 2), 3, 1, never),
+                Arguments.of(config(29, 24, 2, 3, 40, 20, NormKind.LAYER_NORM, PositionKind.ROTARY, false, 3), 9, 2, 8),
+                Arguments.of(config(41, 16, 4, 1, 48, 20, NormKind.RMS_NORM, PositionKind.LEARNED, true, 4), 1, 2, 1),
+                Arguments.of(config(41, 16, 4, 1, 48, 20, NormKind.LAYER_NORM, PositionKind.ROTARY, true, 5), 12, 3, never));
     }
 
     /** Graph logits [B, T, V] for full sequences. */
@@ -93,7 +92,7 @@ class KvCacheDecoderTest {
 
     @ParameterizedTest
     @MethodSource("cases")
-    void logitsMatchGraphForRaggedPrefillsAndSteps(PolicyConfig cfg, int batch, int gemmMinRows) {
+    void logitsMatchGraphForRaggedPrefillsAndSteps(PolicyConfig cfg, int batch, int threads, int gemmMinRows) {
         PolicyTransformer p = policy(cfg);
         SplittableRandom rnd = new SplittableRandom(cfg.initSeed());
         int t = cfg.maxSeqLen() - 2;
@@ -107,7 +106,8 @@ class KvCacheDecoderTest {
             prompts[r] = java.util.Arrays.copyOf(seq[r], 1 + rnd.nextInt(t - 1));
         }
         float[][][] want = graphLogits(p, seq);
-        KvCacheDecoder dec = new KvCacheDecoder(cfg, p.parameters(), gemmMinRows);
+        // gemmMinWeights 0: every matrix may use gemm, so the small test models exercise it
+        KvCacheDecoder dec = new KvCacheDecoder(cfg, p.parameters(), new DecoderOptions(threads, gemmMinRows, 0));
         dec.prefill(prompts, t);
         double worst = 0;
         for (int r = 0; r < batch; r++) {
@@ -264,6 +264,39 @@ class KvCacheDecoderTest {
     }
 
     @Test
+    void javaKernelsGiveTheSameBitsOnAnyThreadCount() {
+        PolicyConfig cfg = config(300, 64, 4, 2, 256, 40, NormKind.LAYER_NORM, PositionKind.ROTARY, false, 11);
+        PolicyTransformer p = policy(cfg);
+        SplittableRandom rnd = new SplittableRandom(12);
+        int[][] prompts = new int[24][];
+        for (int r = 0; r < prompts.length; r++) {
+            prompts[r] = new int[1 + rnd.nextInt(30)];
+            for (int j = 0; j < prompts[r].length; j++) {
+                prompts[r][j] = rnd.nextInt(cfg.vocabSize());
+            }
+        }
+        float[] reference = null;
+        for (int threads : new int[]{1, 2, 3}) {
+            try (KvCacheDecoder dec = new KvCacheDecoder(cfg, p.parameters(), DecoderOptions.javaOnly().withThreads(threads))) {
+                dec.prefill(prompts, 40);
+                int[] rows = new int[prompts.length];
+                int[] toks = new int[prompts.length];
+                for (int r = 0; r < rows.length; r++) {
+                    rows[r] = r;
+                    toks[r] = r % cfg.vocabSize();
+                }
+                dec.step(rows, toks);
+                float[] z = java.util.Arrays.copyOf(dec.logits(), prompts.length * cfg.vocabSize());
+                if (reference == null) {
+                    reference = z;
+                } else {
+                    assertArrayEquals(reference, z, 0f, threads + " threads");
+                }
+            }
+        }
+    }
+
+    @Test
     void badInputsGiveClearErrors() {
         PolicyConfig cfg = config(11, 16, 2, 1, 32, 8, NormKind.LAYER_NORM, PositionKind.LEARNED, false, 10);
         KvCacheDecoder dec = new KvCacheDecoder(policy(cfg));
@@ -291,5 +324,6 @@ class KvCacheDecoderTest {
         dec.prefill(new int[][]{{1}, {2}}, 4);
         assertThrows(IllegalArgumentException.class, () -> dec.step(new int[]{0, 0}, new int[]{1, 2}));
         assertThrows(IllegalArgumentException.class, () -> dec.step(new int[]{2}, new int[]{1}));
+        assertThrows(com.oracle.labs.mlrg.olcut.config.PropertyException.class, () -> new DecoderOptions(0, 16, 0));
     }
 }
