@@ -86,7 +86,7 @@ class TrainingSessionTest {
     void corruptedNewestCheckpointIsSkipped() throws Exception {
         Path run = dir.resolve("corrupt");
         assertThrows(RuntimeException.class,
-                () -> TrainingSession.start(TrainingFixtures.tiny(STEPS), run, crashAt(4)));
+                () -> TrainingSession.start(TrainingFixtures.tiny(STEPS), run, crashAt(5)));
         // damage step-4's weights: the resume must fall back to step-2 and still end identical
         Path weights = run.resolve("checkpoints/step-4/policy/weights.bin");
         byte[] b = Files.readAllBytes(weights);
