@@ -24,9 +24,10 @@ public final class PngWriter {
         Path abs = png.toAbsolutePath();
         Path dir = abs.getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, ".plot-", ".png");
+        Path tmp = org.ead4j.samediff.io.AtomicFiles.createTempFile(dir, ".plot-", ".png");
         try {
             Files.write(tmp, BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
+
             Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);

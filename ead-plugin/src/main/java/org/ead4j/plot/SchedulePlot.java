@@ -28,6 +28,8 @@ public final class SchedulePlot {
         XYChart chart = new XYChartBuilder().width(800).height(500)
                 .title("Temperature schedule").xAxisTitle("response position t").yAxisTitle("tau_t").build();
         chart.getStyler().setMarkerSize(0);
+        chart.getStyler().setXAxisDecimalPattern("#");
+        chart.getStyler().setXAxisTickMarkSpacingHint(90);
         int n = to - from + 1;
         double[] x = new double[n];
         for (int i = 0; i < n; i++) {

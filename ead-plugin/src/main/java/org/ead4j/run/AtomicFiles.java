@@ -63,7 +63,7 @@ public final class AtomicFiles {
         Path abs = target.toAbsolutePath();
         Path dir = abs.getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, TEMP_PREFIX + abs.getFileName() + "-", "");
+        Path tmp = org.ead4j.samediff.io.AtomicFiles.createTempFile(dir, TEMP_PREFIX + abs.getFileName() + "-", "");
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
                  OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {

@@ -9,6 +9,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.DigestOutputStream;
@@ -38,6 +39,25 @@ public final class AtomicFiles {
     }
 
     /**
+     * Creates an empty temporary file readable by everyone (rw-r--r--), like a normal output file;
+     * {@code Files.createTempFile} alone makes it owner-only, and the atomic rename keeps that.
+     *
+     * @param dir the folder (the target's, so the rename stays within one file system)
+     * @param prefix file name prefix
+     * @param suffix file name suffix
+     * @return the new file
+     * @throws IOException if it cannot be created
+     */
+    public static Path createTempFile(Path dir, String prefix, String suffix) throws IOException {
+        try {
+            return Files.createTempFile(dir, prefix, suffix,
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
+        } catch (UnsupportedOperationException e) {
+            return Files.createTempFile(dir, prefix, suffix); // not a POSIX file system
+        }
+    }
+
+    /**
      * Atomically replaces {@code target} with what {@code writer} produces.
      *
      * @param target the file to write
@@ -47,7 +67,7 @@ public final class AtomicFiles {
      */
     public static String write(Path target, Writer writer) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+        Path tmp = createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
         MessageDigest md = sha256();
         try {
             try (FileOutputStream fos = new FileOutputStream(tmp.toFile());
