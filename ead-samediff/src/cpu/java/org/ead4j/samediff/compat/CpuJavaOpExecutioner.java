@@ -16,12 +16,6 @@ public class CpuJavaOpExecutioner extends NativeOpExecutioner {
 
     @Override
     public INDArray[] exec(CustomOp op) {
-        if (op instanceof JavaOp) {
-            OpContext ctx = buildContext();
-            ctx.setInputArrays(op.inputArguments());
-            ctx.setOutputArrays(op.outputArguments());
-            return JavaOpExecutioners.execIfJava(op, ctx);
-        }
-        return super.exec(op);
+        return op instanceof JavaOp ? JavaOpExecutioners.execEager(op, buildContext()) : super.exec(op);
     }
 }

@@ -42,6 +42,20 @@ public final class JavaOpExecutioners {
     }
 
     /**
+     * Runs a Java op called eagerly ({@code Nd4j.exec(op)}, no graph context): its own input and
+     * output arrays go into a fresh context.
+     *
+     * @param op the Java op
+     * @param ctx an empty context from the executioner
+     * @return the outputs
+     */
+    public static INDArray[] execEager(CustomOp op, OpContext ctx) {
+        ctx.setInputArrays(op.inputArguments());
+        ctx.setOutputArrays(op.outputArguments());
+        return execIfJava(op, ctx);
+    }
+
+    /**
      * Replaces ND4J's executioner by the Java-op-aware subclass for the active backend. Idempotent.
      *
      * @throws IllegalStateException if the backend is unknown or the executioner cannot be replaced
