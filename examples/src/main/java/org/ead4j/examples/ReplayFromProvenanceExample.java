@@ -89,7 +89,7 @@ public final class ReplayFromProvenanceExample {
                 .withSchedule(new ExploratoryAnnealing(tauMax, 0.1, 16, 0.2, 40000, 1, 1))
                 .withOptimizer(new AdamW(1e-3))
                 .withSteps(4, 8, 4, 8)
-                .withEvaluation(new Evaluation(4, 8, new ConstantTemperature(1.0), List.of(1, 4)), 2, true)
+                .withEvaluation(new Evaluation(16, 8, new ConstantTemperature(1.0), List.of(1, 4, 16)), 2, true)
                 .withCheckpoints(2, 2)
                 .withSeed(seed);
     }
