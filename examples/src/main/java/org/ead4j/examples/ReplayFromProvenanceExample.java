@@ -11,7 +11,6 @@ import org.ead4j.cli.ProgressPrinter;
 import org.ead4j.eval.Evaluation;
 import org.ead4j.provenance.ExperimentConfigs;
 import org.ead4j.provenance.ExperimentProvenance;
-import org.ead4j.provenance.ProvenanceJson;
 import org.ead4j.run.RunComparison;
 import org.ead4j.run.RunDirectory;
 import org.ead4j.samediff.policy.AdamW;
