@@ -119,6 +119,7 @@ cat > "$SPEC_DIR/kernel.json.tmp" <<JSON
            "-Dorg.bytedeco.javacpp.maxbytes=8G",
            "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
            "-Dorg.slf4j.simpleLogger.log.org.nd4j.imports.converters.ImportClassMapping=error",
+           "-Dorg.slf4j.simpleLogger.log.org.nd4j.autodiff.functions.DifferentialFunction=error",
            "-jar", $(json_str "$FINAL_DIR/$RJK_JAR_NAME"), "{connection_file}"],
   "display_name": $(json_str "$DISPLAY_NAME"),
   "language": "java",

@@ -66,8 +66,9 @@ public final class ProgressPrinter implements TrainingListener {
     @Override
     public synchronized void onEval(long step, Map<String, Object> rec) {
         endLine();
-        out.printf("eval @ step %d: mean@n %s  pass@16 %s  worst@16 %s  entropy %s%n", step,
-                fmt(rec.get("eval/mean")), fmt(rec.get("eval/pass@16")), fmt(rec.get("eval/worst@16")),
+        int k = largestK(rec);
+        out.printf("eval @ step %d: mean@n %s  pass@%d %s  worst@%d %s  entropy %s%n", step,
+                fmt(rec.get("eval/mean")), k, fmt(rec.get("eval/pass@" + k)), k, fmt(rec.get("eval/worst@" + k)),
                 fmt(rec.get("eval/entropy")));
         out.flush();
     }
@@ -77,6 +78,21 @@ public final class ProgressPrinter implements TrainingListener {
         endLine();
         out.println(message);
         out.flush();
+    }
+
+    /** The largest k with an {@code eval/pass@k} entry (1 when there is none). */
+    private static int largestK(Map<String, Object> rec) {
+        int k = 1;
+        for (String key : rec.keySet()) {
+            if (key.startsWith("eval/pass@")) {
+                try {
+                    k = Math.max(k, Integer.parseInt(key.substring("eval/pass@".length())));
+                } catch (NumberFormatException e) {
+                    // a per-source or derived key
+                }
+            }
+        }
+        return k;
     }
 
     private void endLine() {

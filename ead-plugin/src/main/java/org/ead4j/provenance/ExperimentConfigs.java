@@ -173,20 +173,29 @@ public final class ExperimentConfigs {
                 : Optional.of(fromProvenance(chosen, type, allowlist, "provenance of " + chosen.getClassName()));
     }
 
+    /** Depth-first walk; the preferred match is the shallowest one under {@code preferredKey}
+     *  (so {@code trainer.schedule} wins over {@code trainer.evaluation.schedule}). */
     private static void collect(ObjectProvenance p, Class<?> type, String preferredKey, ClassAllowlist allowlist,
                                 List<ConfiguredObjectProvenance> found, ConfiguredObjectProvenance[] preferred) {
+        collect(p, type, preferredKey, allowlist, found, preferred, 0, new int[]{Integer.MAX_VALUE});
+    }
+
+    private static void collect(ObjectProvenance p, Class<?> type, String preferredKey, ClassAllowlist allowlist,
+                                List<ConfiguredObjectProvenance> found, ConfiguredObjectProvenance[] preferred,
+                                int depth, int[] preferredDepth) {
         for (com.oracle.labs.mlrg.olcut.util.Pair<String, com.oracle.labs.mlrg.olcut.provenance.Provenance> pair : p) {
             if (pair.getB() instanceof ConfiguredObjectProvenance c) {
                 Class<?> cls = allowlist.allowsComponent(c.getClassName()) ? loadQuietly(c.getClassName()) : null;
                 if (cls != null && type.isAssignableFrom(cls)) {
                     found.add(c);
-                    if (preferred[0] == null && pair.getA().equals(preferredKey)) {
+                    if (depth < preferredDepth[0] && pair.getA().equals(preferredKey)) {
                         preferred[0] = c;
+                        preferredDepth[0] = depth;
                     }
                 }
-                collect(c, type, preferredKey, allowlist, found, preferred);
+                collect(c, type, preferredKey, allowlist, found, preferred, depth + 1, preferredDepth);
             } else if (pair.getB() instanceof ObjectProvenance o) {
-                collect(o, type, preferredKey, allowlist, found, preferred);
+                collect(o, type, preferredKey, allowlist, found, preferred, depth + 1, preferredDepth);
             }
         }
     }
