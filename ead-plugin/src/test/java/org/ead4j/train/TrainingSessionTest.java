@@ -46,6 +46,9 @@ class TrainingSessionTest {
                 .map(n -> n.get("step").asLong()).toList());
         assertTrue(Files.isDirectory(run.checkpointsDir().resolve("step-4")));
         assertTrue(Files.isDirectory(run.checkpointsDir().resolve("step-5")));
+        // the training schedule, not the evaluation's (both sit under a key "schedule")
+        assertTrue(ExperimentConfigs.nestedComponent(prov, org.ead4j.samediff.schedule.TemperatureSchedule.class,
+                "schedule").orElseThrow() instanceof org.ead4j.samediff.schedule.ExploratoryAnnealing);
         // every schedule hyperparameter is in the provenance file
         String json = Files.readString(run.provenanceFile());
         for (String key : List.of("tauMax", "tauMin", "d0", "alpha", "dMax", "warmup", "positionScale")) {
