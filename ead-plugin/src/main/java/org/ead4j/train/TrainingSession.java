@@ -23,6 +23,7 @@ import org.ead4j.rollout.RolloutEngine;
 import org.ead4j.rollout.TrainingBatch;
 import org.ead4j.run.Checkpoint;
 import org.ead4j.run.CheckpointStore;
+import org.ead4j.run.FaultPoint;
 import org.ead4j.run.RunDirectory;
 import org.ead4j.samediff.decode.FinishReason;
 import org.ead4j.samediff.decode.KvCacheDecoder;
@@ -193,6 +194,7 @@ public final class TrainingSession implements AutoCloseable {
         }
         startStep = ck.step() + 1;
         run.truncateLogsAfter(ck.step());
+        FaultPoint.reached("resumed", ck.step());
         listener.onMessage("resuming after step " + ck.step() + " from " + ck.dir());
         wire();
     }
@@ -217,6 +219,7 @@ public final class TrainingSession implements AutoCloseable {
         for (long step = startStep; step <= steps; step++) {
             Map<String, Object> record = step(step, order);
             run.steps().append(record);
+            FaultPoint.reached("step-logged", step);
             listener.onStep("rl", step, record);
             if (record.containsKey("guard/non_finite_tensor") && cfg.onNonFinite == RlvrTrainer.NonFinitePolicy.STOP) {
                 listener.onMessage("step " + step + " produced a non-finite " + record.get("guard/non_finite_tensor")
@@ -243,6 +246,7 @@ public final class TrainingSession implements AutoCloseable {
             }
         }
         String sha = policy.weightsSha256();
+        FaultPoint.reached("finished", last);
         provenance = provenance.withRunInfo("final-weights-sha256", sha)
                 .withRunInfo("status", stopped ? "stopped: non-finite" : "completed")
                 .withProgress(last, latestEval);
@@ -277,6 +281,7 @@ public final class TrainingSession implements AutoCloseable {
                 }
             }
             RewardResult[] results = verifier.verifyAll(probs, texts);
+            FaultPoint.reached("rollout", step);
             for (int g = 0; g < groups.size(); g++) {
                 double[] rewards = new double[n];
                 boolean[] correct = new boolean[n];
@@ -343,6 +348,7 @@ public final class TrainingSession implements AutoCloseable {
                 i -> ClipCovLoss.selectionKey(seed, step, (int) i),
                 cfg.onNonFinite == RlvrTrainer.NonFinitePolicy.SKIP);
         decoder.syncWeights();
+        FaultPoint.reached("update", step);
         long tUpdate = System.nanoTime();
         rec.putAll(stats.diagnostics());
         rec.put("actor/entropy", stats.diagnostics().getOrDefault("loss/entropy", Double.NaN));
@@ -419,6 +425,7 @@ public final class TrainingSession implements AutoCloseable {
         Evaluator.Result r = Evaluator.evaluate(cfg.evaluation(), engine, policy, eval, codec, verifier, cfg.seed, step);
         Map<String, Object> record = r.record(step);
         run.eval().append(record);
+        FaultPoint.reached("eval-logged", step);
         Map<String, Double> m = new LinkedHashMap<>();
         for (Map.Entry<String, Object> e : record.entrySet()) {
             if (e.getValue() instanceof Double) {
@@ -434,12 +441,14 @@ public final class TrainingSession implements AutoCloseable {
         String sha = policy.weightsSha256();
         store.write(step, dir -> {
             PolicyCheckpoint.save(dir.resolve(POLICY_DIR), policy, optimizer);
+            FaultPoint.reached("checkpoint-payload", step);
             if (reference != null) {
                 PolicyCheckpoint.save(dir.resolve(REFERENCE_DIR), reference, null);
             }
             Files.writeString(dir.resolve("trainer-state.json"),
                     "{\"step\":" + step + ",\"weights_sha256\":\"" + sha + "\"}\n");
         });
+        FaultPoint.reached("checkpoint-written", step);
         provenance = provenance.withProgress(step, latestEval);
         run.writeProvenance(provenance);
         listener.onMessage("checkpoint step-" + step + " written");
