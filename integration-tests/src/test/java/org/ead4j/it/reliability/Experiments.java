@@ -33,6 +33,7 @@ final class Experiments {
         m.put("advantageProps", "");
         m.put("lossClass", "org.ead4j.loss.DapoLoss");
         m.put("lossProps", "");
+        m.put("extra", "");
         return m;
     }
 

@@ -12,7 +12,8 @@ import org.ead4j.advantage.GrpoAdvantage;
  * {@code poisonFromCall .. poisonFromCall + poisonCalls - 1} (1-based, counted per instance, i.e. per
  * JVM: in a fresh run without dynamic sampling call s is RL step s) return {@link #MARKER} everywhere.
  * {@link PoisonedLoss} turns the marker into a NaN/inf loss or gradient inside the graph; with another
- * loss the marker itself makes the loss overflow.
+ * loss the marker itself makes the loss overflow. With {@code lastGroupOnly} only the last group is
+ * marked, so with several mini-batches the earlier ones of the step are clean.
  */
 public class PoisonedAdvantage implements AdvantageEstimator {
 
@@ -24,6 +25,9 @@ public class PoisonedAdvantage implements AdvantageEstimator {
 
     @Config(description = "Number of consecutive poisoned calls.")
     private int poisonCalls = 1;
+
+    @Config(description = "Poison only the last group (so only the last mini-batch of the step is non-finite).")
+    private boolean lastGroupOnly = false;
 
     private final GrpoAdvantage base = new GrpoAdvantage();
     private int calls;
@@ -37,8 +41,8 @@ public class PoisonedAdvantage implements AdvantageEstimator {
         calls++;
         double[][] a = base.advantages(rewardsByGroup, responseLengthsByGroup);
         if (calls >= poisonFromCall && calls < poisonFromCall + poisonCalls) {
-            for (double[] row : a) {
-                Arrays.fill(row, MARKER);
+            for (int g = lastGroupOnly ? a.length - 1 : 0; g < a.length; g++) {
+                Arrays.fill(a[g], MARKER);
             }
         }
         return a;
