@@ -247,7 +247,7 @@ public final class TrainingSession implements AutoCloseable {
         String newest;
         try {
             newest = run.checkpoints(cfg.keepCheckpoints).newestValidCheckpoint().map(c -> "step-" + c.step())
-                    .orElse("none yet");
+                    .orElse("none found in " + run.checkpointsDir());
         } catch (RuntimeException ex) {
             newest = "unknown (" + ex.getMessage() + ")";
         }
