@@ -36,6 +36,25 @@ final class ChildJvm {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx768m");
         cmd.add("-XX:+UseSerialGC");
+        // short runs: C2 compiling ND4J and SameDiff costs more CPU than it saves (Java FP is strict, results equal)
+        cmd.add("-XX:TieredStopAtLevel=1");
+        return finish(cmd, jvmOptions, args);
+    }
+
+    /**
+     * The command line of a long-running {@code ead ARGS} (full JIT, as a user's run).
+     *
+     * @param jvmOptions JVM options (heap etc.)
+     * @param args ead arguments
+     * @return the command
+     */
+    static List<String> longRunning(List<String> jvmOptions, List<String> args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        return finish(cmd, jvmOptions, args);
+    }
+
+    private static List<String> finish(List<String> cmd, List<String> jvmOptions, List<String> args) {
         cmd.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
         cmd.add("-Dorg.slf4j.simpleLogger.log.org.nd4j.imports.converters.ImportClassMapping=error");
         cmd.addAll(jvmOptions);
