@@ -1,5 +1,7 @@
 package org.ead4j.train;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -26,6 +28,7 @@ import org.ead4j.rollout.TrainingBatch;
 import org.ead4j.run.Checkpoint;
 import org.ead4j.run.CheckpointStore;
 import org.ead4j.run.FaultPoint;
+import org.ead4j.run.JsonlLog;
 import org.ead4j.run.RunDirectory;
 import org.ead4j.samediff.decode.FinishReason;
 import org.ead4j.samediff.decode.KvCacheDecoder;
@@ -214,6 +217,9 @@ public final class TrainingSession implements AutoCloseable {
         }
         startStep = ck.step() + 1;
         run.truncateLogsAfter(ck.step());
+        // the provenance's metrics are those of the last evaluation; without this a resume that has no step
+        // left to run (killed after the last checkpoint) would record none
+        latestEval = lastEvalMetrics(run.evalFile());
         FaultPoint.reached("resumed", ck.step());
         listener.onMessage("resuming after step " + ck.step() + " from " + ck.dir());
         wire();
@@ -554,6 +560,28 @@ public final class TrainingSession implements AutoCloseable {
         rec.put(GUARD_PHASE, phase);
         rec.put("guard/detail", msg);
         return rec;
+    }
+
+    /** The metrics of the last evaluation in eval.jsonl, as {@link #evaluate} keeps them (its Double fields). */
+    private static Map<String, Double> lastEvalMetrics(Path evalFile) throws IOException {
+        List<ObjectNode> records = JsonlLog.read(evalFile);
+        for (int i = records.size() - 1; i >= 0; i--) {
+            ObjectNode r = records.get(i);
+            if (r.has(GUARD_TENSOR)) {
+                continue;
+            }
+            Map<String, Double> m = new LinkedHashMap<>();
+            r.fields().forEachRemaining(e -> {
+                JsonNode v = e.getValue();
+                if (v.isFloatingPointNumber()) {
+                    m.put(e.getKey(), v.doubleValue());
+                } else if (v.isTextual() && v.asText().matches("NaN|-?Infinity")) {
+                    m.put(e.getKey(), Double.parseDouble(v.asText())); // Jackson writes non-finite doubles as text
+                }
+            });
+            return m;
+        }
+        return Map.of();
     }
 
     /** @return the trained policy (for evaluation after {@link #start}) */

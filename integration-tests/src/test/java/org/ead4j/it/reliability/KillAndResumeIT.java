@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.ead4j.provenance.ExperimentProvenance;
 import org.ead4j.run.AtomicFiles;
 import org.ead4j.run.Checkpoint;
 import org.ead4j.run.CheckpointStore;
@@ -25,8 +26,9 @@ import org.junit.jupiter.api.Test;
  * Kill-and-resume: a 20-step run of the tiny experiment is killed with SIGKILL 14 times (during the warm
  * start, rollouts, updates, log writes, evaluation, checkpoint payload writes, checkpoint pruning, right
  * after a checkpoint and after a resume, at the end, and twice at random moments), resumed with
- * {@code ead train --resume} after each kill, and must end with the same final weights hash and the same
- * steps.jsonl/eval.jsonl metrics (wall times aside) as an uninterrupted run with the same seed.
+ * {@code ead train --resume} after each kill, and must end with the same final weights hash, the same
+ * steps.jsonl/eval.jsonl metrics (wall times aside) and the same final metrics in provenance.json as an
+ * uninterrupted run with the same seed.
  *
  * <p>Aimed kills use {@link FaultPoint}: the child JVM blocks at the named point and this test sends the
  * SIGKILL ({@link Process#destroyForcibly()}). After every kill the run directory must hold only valid
@@ -141,6 +143,13 @@ class KillAndResumeIT {
         List<String> diffs = new ArrayList<>(RunComparison.differences(base.resolve(RunDirectory.STEPS),
                 run.resolve(RunDirectory.STEPS), 20));
         diffs.addAll(RunComparison.differences(base.resolve(RunDirectory.EVAL), run.resolve(RunDirectory.EVAL), 20));
+        ExperimentProvenance refProv = RunDirectory.open(base).readProvenance();
+        ExperimentProvenance prov = RunDirectory.open(run).readProvenance();
+        if (!refProv.metrics().equals(prov.metrics()) || refProv.completedSteps() != prov.completedSteps()) {
+            diffs.add("provenance.json final metrics/completed steps differ: " + prov.completedSteps() + " steps, "
+                    + prov.metrics().size() + " metrics vs " + refProv.completedSteps() + " steps, "
+                    + refProv.metrics().size() + " metrics");
+        }
         boolean equal = refSha.equals(sha) && diffs.isEmpty();
         double seconds = (System.nanoTime() - t0) / 1e9;
         String details = "## Kill and resume (KillAndResumeIT)\n\n"
@@ -149,7 +158,7 @@ class KillAndResumeIT {
                 + "| kill | where | newest valid checkpoint after it | steps.jsonl lines | run dir |\n"
                 + "| --- | --- | --- | --- | --- |\n" + String.join("\n", rows) + "\n\n"
                 + "Uninterrupted: final weights `" + refSha + "` (" + String.format("%.1f", ref.seconds()) + " s). "
-                + "Killed and resumed: `" + sha + "`; steps.jsonl/eval.jsonl differences (time/* ignored): "
+                + "Killed and resumed: `" + sha + "`; steps.jsonl/eval.jsonl/provenance metrics differences (time/* ignored): "
                 + (diffs.isEmpty() ? "none" : diffs.toString()) + ".\n";
         ReliabilitySummary.record("1-kill-resume", String.format("| SIGKILL + `train --resume` | %d kills | %d survived | "
                 + "final weights and metrics %s | %.0f s |", injected, equal ? survived : 0,
