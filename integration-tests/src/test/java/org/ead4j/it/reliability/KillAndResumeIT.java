@@ -37,17 +37,23 @@ import org.junit.jupiter.api.Test;
 class KillAndResumeIT {
 
     /** A kill: aimed at a fault point, or timed (once steps.jsonl has {@code lines} lines, after a random delay). */
-    record Kill(String point, long step, int lines) {
+    record Kill(String point, long step, int lines, boolean corruptNewest) {
         static Kill at(String point, long step) {
-            return new Kill(point, step, -1);
+            return new Kill(point, step, -1, false);
         }
 
         static Kill timed(int lines) {
-            return new Kill(null, -1, lines);
+            return new Kill(null, -1, lines, false);
+        }
+
+        /** After this kill, also flip a byte in the newest checkpoint's weights (the resume must skip it). */
+        Kill thenCorruptNewest() {
+            return new Kill(point, step, lines, true);
         }
 
         String describe() {
-            return point != null ? point + ":" + step : "timed (after " + lines + " step lines + random delay)";
+            return (point != null ? point + ":" + step : "timed (after " + lines + " step lines + random delay)")
+                    + (corruptNewest ? ", then a byte of the newest checkpoint flipped" : "");
         }
     }
 
@@ -62,7 +68,7 @@ class KillAndResumeIT {
             Kill.at("checkpoint-prune", 9),
             Kill.at("step-logged", 10),
             Kill.timed(12),
-            Kill.at("checkpoint-payload", 15),
+            Kill.at("checkpoint-payload", 15).thenCorruptNewest(),
             Kill.timed(16),
             Kill.at("update", 18),
             Kill.at("finished", 20));
@@ -94,6 +100,7 @@ class KillAndResumeIT {
         int injected = 0;
         int survived = 0;
         long lastCheckpoint = -1;
+        String corrupted = null;
         for (int k = 0; k < PLAN.size(); k++) {
             Kill kill = PLAN.get(k);
             Path marker = work.resolve("marker-" + k);
@@ -105,6 +112,7 @@ class KillAndResumeIT {
                     : List.of("train", "--resume", run.toString(), "--no-plots");
             Path log = work.resolve("attempt-" + k + ".log");
             Process p = ChildJvm.start(ChildJvm.command(jvm, args), log);
+            String skipped = corrupted;
             boolean reached = kill.point() != null ? waitFor(p, () -> Files.exists(marker), 180)
                     : waitFor(p, () -> Experiments.lines(run.resolve(RunDirectory.STEPS)) >= kill.lines(), 180);
             if (!reached) {
@@ -121,6 +129,12 @@ class KillAndResumeIT {
             if (exit != 137) {
                 fail("kill " + k + ": expected death by SIGKILL (137), got exit " + exit + ":\n" + Files.readString(log));
             }
+            if (skipped != null) {
+                String out = Files.readString(log);
+                assertTrue(out.contains("skipping invalid checkpoint") && out.contains(skipped),
+                        () -> "the resume after corrupting " + skipped + " must skip it with a warning naming it:\n" + out);
+                corrupted = null;
+            }
             injected++;
             // what the kill left: valid checkpoints only, whole log lines in order
             String state = checkRunDirectory(run, steps);
@@ -134,6 +148,14 @@ class KillAndResumeIT {
                     ck < 0 ? "none" : "step-" + ck, Experiments.lines(run.resolve(RunDirectory.STEPS)),
                     state.isEmpty() ? "ok" : state));
             assertTrue(state.isEmpty(), "kill " + k + " (" + kill.describe() + ") left a bad run directory: " + state);
+            if (kill.corruptNewest()) {
+                Path weights = newest.orElseThrow().dir().resolve("policy").resolve("weights.bin");
+                byte[] b = Files.readAllBytes(weights);
+                b[b.length / 2] ^= 0x01;
+                Files.write(weights, b);
+                corrupted = newest.get().dir().getFileName().toString();
+                lastCheckpoint = -1; // the resume falls back to an older checkpoint
+            }
         }
         ChildJvm.Result last = ChildJvm.run(ChildJvm.command(List.of(),
                 List.of("train", "--resume", run.toString(), "--no-plots")), work.resolve("final-resume.log"), 300);
