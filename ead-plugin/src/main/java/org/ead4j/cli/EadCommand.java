@@ -39,7 +39,8 @@ public class EadCommand implements Callable<Integer> {
         cl.setExecutionExceptionHandler(new UserErrorHandler());
         cl.setParameterExceptionHandler((ex, args) -> {
             PrintWriter err = ex.getCommandLine().getErr();
-            err.println("error: " + ex.getMessage());
+            // picocli starts some messages (argument groups) with its own "Error: "
+            err.println("error: " + String.valueOf(ex.getMessage()).replaceFirst("^Error: ", ""));
             err.println("Run '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
             return UserErrorHandler.EXIT_USER_ERROR;
         });

@@ -91,7 +91,10 @@ public class EvalCommand implements Callable<Integer> {
         } catch (com.oracle.labs.mlrg.olcut.config.PropertyException e) {
             throw new UserException("--n/--k: " + e.getMessage(), e);
         }
-        int maxT = maxTokens != null ? maxTokens : src.trainer().map(RlvrTrainer::maxResponseTokens).orElse(32);
+        int limit = src.policy().config().maxSeqLen();
+        int maxT = maxTokens != null ? maxTokens
+                : src.trainer().map(RlvrTrainer::maxResponseTokens).orElse(Math.min(32, limit - 1));
+        checkSizes(problems, new PromptCodec(src.tokenizer()), limit, maxT);
         RolloutEngine engine = new RolloutEngine(new KvCacheDecoder(src.policy()), new SamplerConfig(), maxT,
                 new int[]{src.tokenizer().eos()}, 256);
         Evaluator.Result r;
@@ -114,6 +117,34 @@ public class EvalCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /**
+     * Checks what the decoder would otherwise reject deep inside (a prompt too long for the policy) or
+     * could not allocate (a response length or sample count far beyond memory), naming the problem.
+     */
+    private void checkSizes(List<Problem> problems, PromptCodec codec, int maxSeqLen, int maxT) {
+        if (maxT < 1 || maxT >= maxSeqLen) {
+            throw new UserException("--max-tokens " + maxT + " is invalid: must be in [1, " + (maxSeqLen - 1)
+                    + "] (the policy's maxSeqLen is " + maxSeqLen + ", prompt included)");
+        }
+        int evaluated = maxPrompts > 0 ? Math.min(maxPrompts, problems.size()) : problems.size();
+        for (Problem p : problems.subList(0, evaluated)) {
+            int len = codec.prompt(p).length;
+            if (len >= maxSeqLen) {
+                throw new UserException("problem " + p.id() + ": its prompt is " + len + " tokens (BOS included); the "
+                        + "policy's maxSeqLen " + maxSeqLen + " allows at most " + (maxSeqLen - 1)
+                        + " to leave room for a response");
+            }
+        }
+        // per sampled token the rollouts keep about 16 bytes (token, tau, two log-probs) plus working copies
+        double gib = (double) evaluated * n * maxT * 32 / (1L << 30);
+        double heap = Runtime.getRuntime().maxMemory() / (double) (1L << 30);
+        if (n > 0 && gib > heap / 2) {
+            throw new UserException(String.format("--n %d x %d prompts x --max-tokens %d would need about %.1f GiB for "
+                    + "the responses, more than half of the %.1f GiB heap; lower --n, --max-prompts or --max-tokens",
+                    n, evaluated, maxT, gib, heap));
+        }
     }
 
     private Task resolveTask(PolicySource src) throws java.io.IOException {

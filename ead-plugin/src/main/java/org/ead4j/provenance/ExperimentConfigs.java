@@ -282,11 +282,24 @@ public final class ExperimentConfigs {
             return lookupRoot(cm, type, source.toString());
         } catch (PropertyException | ConfigLoaderException | IllegalArgumentException | IllegalStateException e) {
             String msg = String.valueOf(e.getMessage()).replace(tmp.toUri().toString(), source.toString())
-                    .replace(tmp.toString(), source.toString());
+                    .replace(tmp.toString(), source.toString()) + missingFile(e);
             throw new UserException(source + ": " + msg, e);
         } finally {
             AtomicFiles.deleteTree(tmpDir);
         }
+    }
+
+    /**
+     * "; no such file: PATH" when a component failed because a file it names is missing (OLCUT's message then
+     * shows only the path), else "".
+     */
+    private static String missingFile(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.nio.file.NoSuchFileException nf) {
+                return "; no such file: " + nf.getFile();
+            }
+        }
+        return "";
     }
 
     /**

@@ -75,7 +75,11 @@ public final class ProvenanceJson {
         try {
             return ProvenanceUtil.unmarshalProvenance(new JsonProvenanceSerialization(false).deserializeFromString(json));
         } catch (ProvenanceSerializationException | ProvenanceException | ClassCastException e) {
-            throw new UserException(file + " is not a valid provenance file: " + e.getMessage(), e);
+            // OLCUT's message alone ("Failed to deserialize provenance") does not say what is wrong
+            String why = e.getCause() != null && e.getCause().getMessage() != null
+                    ? e.getMessage() + ": " + e.getCause().getMessage() : e.getMessage();
+            throw new UserException(file + " is not a valid provenance file (a JSON list is read as a run's "
+                    + "provenance.json; a configuration starts with {\"config\": ...}): " + why, e);
         } catch (RuntimeException e) {
             // OLCUT reports a missing class or constructor as an unchecked reflection failure
             throw new UserException(file + " could not be unmarshalled: " + e, e);

@@ -70,6 +70,9 @@ public final class AtomicFiles {
                 writer.writeTo(out);
                 out.flush();
                 ch.force(true);
+            } catch (IOException e) {
+                // a full disk or a size limit reports only "No space left on device": name the file
+                throw e instanceof java.nio.file.FileSystemException ? e : new IOException(target + ": " + e.getMessage(), e);
             }
             move(tmp, abs);
         } finally {

@@ -322,6 +322,7 @@ public final class CheckpointStore {
             // rename first: a crash while deleting leaves a temporary folder, not a damaged step-N
             Path doomed = dir.resolve(TEMP_PREFIX + stepOf(old).orElseThrow() + "-deleting-" + UUID.randomUUID());
             AtomicFiles.move(old, doomed);
+            FaultPoint.reached("checkpoint-prune", newest);
             AtomicFiles.deleteTree(doomed);
         }
         AtomicFiles.fsyncDirectory(dir);

@@ -97,7 +97,11 @@ public final class JsonlLog implements Closeable {
         ByteArrayOutputStream line = new ByteArrayOutputStream(256);
         JSON.writeValue(line, record);
         line.write('\n');
-        AtomicFiles.appendAndSync(channel, line.toByteArray());
+        try {
+            AtomicFiles.appendAndSync(channel, line.toByteArray());
+        } catch (IOException e) {
+            throw new IOException(file + ": " + e.getMessage(), e); // e.g. "No space left on device", naming the log
+        }
     }
 
     @Override

@@ -64,8 +64,14 @@ public final class RunDirectory implements Closeable {
                 }
             }
         }
-        Files.createDirectories(dir.resolve(CHECKPOINTS));
-        Files.createDirectories(dir.resolve(PLOTS));
+        try {
+            Files.createDirectories(dir.resolve(CHECKPOINTS));
+            Files.createDirectories(dir.resolve(PLOTS));
+        } catch (java.nio.file.FileSystemException e) {
+            // e.g. a parent that is a regular file ("Not a directory"), a read-only file system, no permission
+            throw new UserException("cannot create the run folder " + dir + ": " + e.getMessage()
+                    + "; choose another run name or location", e);
+        }
         AtomicFiles.fsyncDirectory(dir.toAbsolutePath().getParent());
         return new RunDirectory(dir);
     }

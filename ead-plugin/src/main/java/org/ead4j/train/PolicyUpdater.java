@@ -127,6 +127,9 @@ final class PolicyUpdater {
         int nonFinite = 0;
         String nonFiniteTensor = null;
         int index = 0;
+        // STOP promises the step is not applied: with several updates per step, the ones before a
+        // non-finite mini-batch are rolled back from this copy (SKIP keeps them, by definition)
+        Snapshot before = !skipNonFinite && epochs * mb > 1 ? Snapshot.of(policy, optimizer) : null;
         for (int e = 0; e < epochs; e++) {
             for (int m = 0; m < mb; m++, index++) {
                 int from = (int) ((long) rows * m / mb);
@@ -150,6 +153,13 @@ final class PolicyUpdater {
                     nonFinite++;
                     nonFiniteTensor = nonFiniteTensor == null ? bad : nonFiniteTensor;
                     if (!skipNonFinite) {
+                        if (before != null) {
+                            if (updates > 0) {
+                                before.restore(policy, optimizer);
+                                updates = 0;
+                            }
+                            before.release();
+                        }
                         return new Stats(average(sums, updates), updates == 0 ? Double.NaN : gradNormSum / updates,
                                 Double.NaN, updates, nonFinite, nonFiniteTensor);
                     }
@@ -168,6 +178,9 @@ final class PolicyUpdater {
                 }
             }
         }
+        if (before != null) {
+            before.release();
+        }
         return new Stats(average(sums, updates), updates == 0 ? Double.NaN : gradNormSum / updates,
                 updates == 0 ? Double.NaN : lossSum / updates, updates, nonFinite, nonFiniteTensor);
     }
@@ -183,6 +196,32 @@ final class PolicyUpdater {
             }
         }
         return null;
+    }
+
+    /** Parameters and optimiser state before a step, to roll a stopped step back. */
+    private record Snapshot(Map<String, INDArray> params, long steps, Map<String, float[]> m, Map<String, float[]> v) {
+
+        static Snapshot of(PolicyTransformer policy, AdamW optimizer) {
+            Map<String, INDArray> p = new LinkedHashMap<>();
+            policy.parameters().forEach((k, a) -> p.put(k, a.dup()));
+            return new Snapshot(p, optimizer.stepCount(), copy(optimizer.firstMoments()), copy(optimizer.secondMoments()));
+        }
+
+        private static Map<String, float[]> copy(Map<String, float[]> live) {
+            Map<String, float[]> out = new LinkedHashMap<>();
+            live.forEach((k, a) -> out.put(k, a.clone()));
+            return out;
+        }
+
+        void restore(PolicyTransformer policy, AdamW optimizer) {
+            policy.parameters().forEach((k, a) -> a.assign(params.get(k)));
+            optimizer.restoreState(steps, m, v);
+        }
+
+        /** Frees the copies now rather than at the next GC (off-heap memory). */
+        void release() {
+            params.values().forEach(INDArray::close);
+        }
     }
 
     private static Map<String, Double> average(Map<String, Double> sums, int n) {

@@ -127,7 +127,8 @@ public class RlvrTrainer implements Configurable, Provenancable<ConfiguredObject
     boolean evalBeforeTraining = true;
 
     @Config(description = "What to do when a loss or gradient is NaN/inf: STOP (default; the step is not applied "
-            + "and the run ends with the last good checkpoint intact) or SKIP (the mini-batch is dropped).")
+            + "and the run ends with the last good checkpoint intact) or SKIP (the mini-batch is dropped). NaN/inf "
+            + "logits in a rollout or evaluation always stop the run (the weights are broken; skipping cannot help).")
     NonFinitePolicy onNonFinite = NonFinitePolicy.STOP;
 
     @Config(description = "Most sequences decoded in one batch. Default: 256.")

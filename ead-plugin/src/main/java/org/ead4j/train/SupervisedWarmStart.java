@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.ead4j.data.Problem;
 import org.ead4j.rollout.PromptCodec;
+import org.ead4j.run.FaultPoint;
 import org.ead4j.samediff.policy.AdamW;
 import org.ead4j.samediff.policy.GradientResult;
 import org.ead4j.samediff.policy.PolicyTransformer;
@@ -159,6 +160,7 @@ public class SupervisedWarmStart implements Configurable, Provenancable<Configur
             ph.put(WEIGHTS, Nd4j.createFromArray(weights).reshape(b, width).castTo(policy.floatType()));
             GradientResult g = policy.gradients(ph);
             double gradNorm = adam.step(policy.parameters(), g.gradients(), learningRate);
+            FaultPoint.reached("warm-start", step);
             if (step > steps - Math.max(1, steps / 10)) {
                 tail += g.loss();
                 tailCount++;

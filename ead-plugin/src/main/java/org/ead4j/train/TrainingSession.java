@@ -1,6 +1,9 @@
 package org.ead4j.train;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -8,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.ead4j.cli.UserException;
 import org.ead4j.data.Problem;
 import org.ead4j.eval.Evaluator;
 import org.ead4j.loss.ClipCovLoss;
@@ -23,6 +27,8 @@ import org.ead4j.rollout.RolloutEngine;
 import org.ead4j.rollout.TrainingBatch;
 import org.ead4j.run.Checkpoint;
 import org.ead4j.run.CheckpointStore;
+import org.ead4j.run.FaultPoint;
+import org.ead4j.run.JsonlLog;
 import org.ead4j.run.RunDirectory;
 import org.ead4j.samediff.decode.FinishReason;
 import org.ead4j.samediff.decode.KvCacheDecoder;
@@ -50,6 +56,12 @@ public final class TrainingSession implements AutoCloseable {
     public static final String POLICY_DIR = "policy";
     /** Checkpoint sub-folder holding the frozen reference policy (KL runs only). */
     public static final String REFERENCE_DIR = "reference";
+    /** Log field naming the first non-finite tensor of a step (loss, grad/NAME, logits, param/NAME). */
+    public static final String GUARD_TENSOR = "guard/non_finite_tensor";
+    /** Log field: where the non-finite tensor appeared: rollout, update or eval. */
+    public static final String GUARD_PHASE = "guard/non_finite_phase";
+    private static final String GUARD_ROLLOUT = "rollout";
+    private static final String GUARD_EVAL = "eval";
 
     private final RlvrTrainer cfg;
     private final RunDirectory run;
@@ -110,8 +122,12 @@ public final class TrainingSession implements AutoCloseable {
      */
     public static Result start(RlvrTrainer cfg, Path runDir, TrainingListener listener) throws IOException {
         try (TrainingSession s = new TrainingSession(cfg, RunDirectory.create(runDir), listener)) {
-            s.initFresh();
-            return s.loop();
+            try {
+                s.initFresh();
+            } catch (IOException e) {
+                throw s.storageFailure(e);
+            }
+            return s.loopReportingStorage();
         }
     }
 
@@ -137,8 +153,12 @@ public final class TrainingSession implements AutoCloseable {
                 run.truncateLogsAfter(-1);
             }
             s.provenance = s.provenance.withRunInfo("resumed-from-step", Long.toString(s.startStep - 1));
-            run.writeProvenance(s.provenance);
-            return s.loop();
+            try {
+                run.writeProvenance(s.provenance);
+            } catch (IOException e) {
+                throw s.storageFailure(e);
+            }
+            return s.loopReportingStorage();
         }
     }
 
@@ -157,7 +177,11 @@ public final class TrainingSession implements AutoCloseable {
             if (!Files.isDirectory(dir)) {
                 throw new IllegalArgumentException("initialCheckpoint '" + dir + "' is not a directory");
             }
-            policy = PolicyCheckpoint.load(dir, cfg.policy()).policy();
+            try {
+                policy = PolicyCheckpoint.load(dir, cfg.policy()).policy();
+            } catch (IOException e) {
+                throw new IllegalArgumentException("initialCheckpoint '" + dir + "' cannot be loaded: " + e.getMessage(), e);
+            }
             String sha = policy.weightsSha256();
             if (cfg.initialWeightsSha256 != null && !cfg.initialWeightsSha256.equals(sha)) {
                 throw new IllegalArgumentException("initialCheckpoint '" + dir + "' has weights SHA-256 " + sha
@@ -193,6 +217,10 @@ public final class TrainingSession implements AutoCloseable {
         }
         startStep = ck.step() + 1;
         run.truncateLogsAfter(ck.step());
+        // the provenance's metrics are those of the last evaluation; without this a resume that has no step
+        // left to run (killed after the last checkpoint) would record none
+        latestEval = lastEvalMetrics(run.evalFile());
+        FaultPoint.reached("resumed", ck.step());
         listener.onMessage("resuming after step " + ck.step() + " from " + ck.dir());
         wire();
     }
@@ -204,36 +232,73 @@ public final class TrainingSession implements AutoCloseable {
                 new int[]{cfg.tokenizer().eos()}, cfg.rolloutBatchRows());
     }
 
+    /** {@link #loop}, with a failed write to the run folder turned into a {@link #storageFailure}. */
+    private Result loopReportingStorage() throws IOException {
+        try {
+            return loop();
+        } catch (IOException e) {
+            throw storageFailure(e);
+        }
+    }
+
+    /**
+     * A failed write to the run folder (disk full, read-only file system, a file where a folder should be)
+     * as a user error: what failed, that nothing written before is lost (logs are fsynced per line,
+     * checkpoints renamed into place only when complete) and how to continue.
+     */
+    private UserException storageFailure(IOException e) {
+        String what = e.getMessage() == null ? e.getClass().getSimpleName()
+                : e instanceof FileSystemException f && f.getReason() == null
+                ? e.getClass().getSimpleName() + ": " + e.getMessage() : e.getMessage();
+        String newest;
+        try {
+            newest = run.checkpoints(cfg.keepCheckpoints).newestValidCheckpoint().map(c -> "step-" + c.step())
+                    .orElse("none found in " + run.checkpointsDir());
+        } catch (RuntimeException ex) {
+            newest = "unknown (" + ex.getMessage() + ")";
+        }
+        return new UserException("cannot write to the run folder " + run.dir() + ": " + what + ". The run stopped; "
+                + "nothing written before is lost (newest valid checkpoint: " + newest + "). Free disk space or fix "
+                + "the folder, then continue with: ead train --resume " + run.dir(), e);
+    }
+
     private Result loop() throws IOException {
         long steps = cfg.steps();
         PromptOrder order = new PromptOrder(cfg.seed, train.size(), cfg.promptsPerStep,
                 cfg.dynamicSampling.batchesPerStep());
+        boolean stopped = false;
         if (startStep == 1 && cfg.evalBeforeTraining && !eval.isEmpty()) {
-            evaluate(0);
+            stopped = !evaluate(0);
         }
         listener.onPhase("rl", steps);
-        boolean stopped = false;
         long last = startStep - 1;
-        for (long step = startStep; step <= steps; step++) {
+        for (long step = startStep; step <= steps && !stopped; step++) {
             Map<String, Object> record = step(step, order);
             run.steps().append(record);
+            FaultPoint.reached("step-logged", step);
             listener.onStep("rl", step, record);
-            if (record.containsKey("guard/non_finite_tensor") && cfg.onNonFinite == RlvrTrainer.NonFinitePolicy.STOP) {
-                listener.onMessage("step " + step + " produced a non-finite " + record.get("guard/non_finite_tensor")
-                        + "; the step was not applied and the run stops (last good checkpoint kept)");
+            // non-finite logits stop even under SKIP: the weights themselves are broken, skipping cannot recover
+            if (record.containsKey(GUARD_TENSOR) && (cfg.onNonFinite == RlvrTrainer.NonFinitePolicy.STOP
+                    || GUARD_ROLLOUT.equals(record.get(GUARD_PHASE)))) {
+                listener.onMessage("step " + step + " produced a non-finite " + record.get(GUARD_TENSOR)
+                        + " (" + record.get(GUARD_PHASE) + "); the step was not applied and the run stops (last good "
+                        + "checkpoint kept)");
                 stopped = true;
                 break;
             }
             last = step;
             boolean lastStep = step == steps;
             if (!eval.isEmpty() && (lastStep || (cfg.evalEvery > 0 && step % cfg.evalEvery == 0))) {
-                evaluate(step);
+                if (!evaluate(step)) {
+                    stopped = true;
+                    break;
+                }
             }
             if (lastStep || (cfg.checkpointEvery > 0 && step % cfg.checkpointEvery == 0)) {
                 checkpoint(step);
             }
         }
-        if (steps == 0) {
+        if (steps == 0 && !stopped) {
             // a run without RL steps (e.g. a warm start alone) still leaves its weights behind
             if (!eval.isEmpty() && !cfg.evalBeforeTraining) {
                 evaluate(0);
@@ -243,8 +308,9 @@ public final class TrainingSession implements AutoCloseable {
             }
         }
         String sha = policy.weightsSha256();
+        FaultPoint.reached("finished", last);
         provenance = provenance.withRunInfo("final-weights-sha256", sha)
-                .withRunInfo("status", stopped ? "stopped: non-finite" : "completed")
+                .withRunInfo("status", stopped ? "stopped: non-finite (see " + GUARD_TENSOR + " in the logs)" : "completed")
                 .withProgress(last, latestEval);
         run.writeProvenance(provenance);
         return new Result(run.dir(), last, sha, latestEval, stopped);
@@ -267,7 +333,15 @@ public final class TrainingSession implements AutoCloseable {
             for (int i = 0; i < idx.length; i++) {
                 prompts[i] = trainPrompts[idx[i]];
             }
-            List<List<Rollout>> groups = engine.generate(prompts, idx, n, cfg.schedule, step, cfg.seed);
+            List<List<Rollout>> groups;
+            try {
+                groups = engine.generate(prompts, idx, n, cfg.schedule, step, cfg.seed);
+            } catch (IllegalArgumentException e) {
+                Map<String, Object> rec = nonFiniteLogits(step, GUARD_ROLLOUT, e);
+                rec.put("actor/updates", 0);
+                rec.put("time/step_s", (System.nanoTime() - t0) / 1e9);
+                return rec;
+            }
             List<Problem> probs = new ArrayList<>();
             List<String> texts = new ArrayList<>();
             for (int g = 0; g < groups.size(); g++) {
@@ -277,6 +351,7 @@ public final class TrainingSession implements AutoCloseable {
                 }
             }
             RewardResult[] results = verifier.verifyAll(probs, texts);
+            FaultPoint.reached("rollout", step);
             for (int g = 0; g < groups.size(); g++) {
                 double[] rewards = new double[n];
                 boolean[] correct = new boolean[n];
@@ -343,6 +418,7 @@ public final class TrainingSession implements AutoCloseable {
                 i -> ClipCovLoss.selectionKey(seed, step, (int) i),
                 cfg.onNonFinite == RlvrTrainer.NonFinitePolicy.SKIP);
         decoder.syncWeights();
+        FaultPoint.reached("update", step);
         long tUpdate = System.nanoTime();
         rec.putAll(stats.diagnostics());
         rec.put("actor/entropy", stats.diagnostics().getOrDefault("loss/entropy", Double.NaN));
@@ -352,7 +428,8 @@ public final class TrainingSession implements AutoCloseable {
         rec.put("actor/updates", stats.updates());
         if (stats.nonFinite() > 0) {
             rec.put("guard/non_finite_updates", stats.nonFinite());
-            rec.put("guard/non_finite_tensor", stats.nonFiniteTensor());
+            rec.put(GUARD_TENSOR, stats.nonFiniteTensor());
+            rec.put(GUARD_PHASE, "update");
         }
         rec.put("time/rollout_s", (tRollout - t0) / 1e9);
         rec.put("time/update_s", (tUpdate - tRollout) / 1e9);
@@ -415,10 +492,21 @@ public final class TrainingSession implements AutoCloseable {
         rec.put("rollout/verifier_timeouts", timeouts);
     }
 
-    private void evaluate(long step) throws IOException {
-        Evaluator.Result r = Evaluator.evaluate(cfg.evaluation(), engine, policy, eval, codec, verifier, cfg.seed, step);
+    /** Evaluates and logs; false when the logits were not finite (logged in eval.jsonl: the run must stop). */
+    private boolean evaluate(long step) throws IOException {
+        Evaluator.Result r;
+        try {
+            r = Evaluator.evaluate(cfg.evaluation(), engine, policy, eval, codec, verifier, cfg.seed, step);
+        } catch (IllegalArgumentException e) {
+            Map<String, Object> rec = nonFiniteLogits(step, GUARD_EVAL, e);
+            run.eval().append(rec);
+            listener.onMessage("evaluation at step " + step + " met a non-finite " + rec.get(GUARD_TENSOR) + " ("
+                    + rec.get("guard/detail") + "); the run stops (last good checkpoint kept)");
+            return false;
+        }
         Map<String, Object> record = r.record(step);
         run.eval().append(record);
+        FaultPoint.reached("eval-logged", step);
         Map<String, Double> m = new LinkedHashMap<>();
         for (Map.Entry<String, Object> e : record.entrySet()) {
             if (e.getValue() instanceof Double) {
@@ -427,6 +515,7 @@ public final class TrainingSession implements AutoCloseable {
         }
         latestEval = m;
         listener.onEval(step, record);
+        return true;
     }
 
     private void checkpoint(long step) throws IOException {
@@ -434,15 +523,65 @@ public final class TrainingSession implements AutoCloseable {
         String sha = policy.weightsSha256();
         store.write(step, dir -> {
             PolicyCheckpoint.save(dir.resolve(POLICY_DIR), policy, optimizer);
+            FaultPoint.reached("checkpoint-payload", step);
             if (reference != null) {
                 PolicyCheckpoint.save(dir.resolve(REFERENCE_DIR), reference, null);
             }
             Files.writeString(dir.resolve("trainer-state.json"),
                     "{\"step\":" + step + ",\"weights_sha256\":\"" + sha + "\"}\n");
         });
+        FaultPoint.reached("checkpoint-written", step);
         provenance = provenance.withProgress(step, latestEval);
         run.writeProvenance(provenance);
         listener.onMessage("checkpoint step-" + step + " written");
+    }
+
+    /**
+     * The guard record of a sampling failure: the sampler rejects NaN/inf logits with an
+     * IllegalArgumentException; the offending tensor is the first non-finite policy parameter if there is
+     * one, else the logits themselves (an overflow in the forward pass). Other failures are rethrown.
+     */
+    private Map<String, Object> nonFiniteLogits(long step, String phase, IllegalArgumentException e) {
+        String param = null;
+        for (Map.Entry<String, INDArray> p : policy.parameters().entrySet()) {
+            INDArray a = p.getValue();
+            if (a.isNaN().any() || a.isInfinite().any()) {
+                param = p.getKey();
+                break;
+            }
+        }
+        String msg = String.valueOf(e.getMessage());
+        if (param == null && !msg.contains("logit")) {
+            throw e;
+        }
+        Map<String, Object> rec = new LinkedHashMap<>();
+        rec.put("step", step);
+        rec.put(GUARD_TENSOR, param != null ? "param/" + param : "logits");
+        rec.put(GUARD_PHASE, phase);
+        rec.put("guard/detail", msg);
+        return rec;
+    }
+
+    /** The metrics of the last evaluation in eval.jsonl, as {@link #evaluate} keeps them (its Double fields). */
+    private static Map<String, Double> lastEvalMetrics(Path evalFile) throws IOException {
+        List<ObjectNode> records = JsonlLog.read(evalFile);
+        for (int i = records.size() - 1; i >= 0; i--) {
+            ObjectNode r = records.get(i);
+            if (r.has(GUARD_TENSOR)) {
+                continue;
+            }
+            Map<String, Double> m = new LinkedHashMap<>();
+            r.fields().forEachRemaining(e -> {
+                JsonNode v = e.getValue();
+                if (v.isFloatingPointNumber()) {
+                    m.put(e.getKey(), v.doubleValue());
+                } else if (v.isTextual() && v.asText().matches("NaN|-?Infinity")) {
+                    m.put(e.getKey(), Double.parseDouble(v.asText())); // Jackson writes non-finite doubles as text
+                }
+            });
+            return m;
+        }
+        return Map.of();
     }
 
     /** @return the trained policy (for evaluation after {@link #start}) */

@@ -75,6 +75,9 @@ public final class AtomicFiles {
                 writer.write(dos);
                 dos.flush();
                 fos.getFD().sync();
+            } catch (IOException e) {
+                // a full disk or a size limit reports only "No space left on device": name the file
+                throw e instanceof java.nio.file.FileSystemException ? e : new IOException(target + ": " + e.getMessage(), e);
             }
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -27,6 +27,7 @@ public final class CustomOps {
         List<BaseJavaOp> ops = new ArrayList<>();
         ops.add(new EadSampleOp());
         ops.add(new EmbeddingOp());
+        ops.add(new EmbeddingGradOp());
         ops.add(new PolicyLossOp());
         ops.add(new PolicyLossBpOp());
         return ops;

@@ -20,8 +20,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * ("Unable to replace samediff namespace"). See notes/samediff-m2.1.md Sec. 3.3.
  *
  * <p>Forward: the native {@code gather} kernel after a range check of the ids (an out-of-range id
- * would otherwise read arbitrary memory). Backward: {@code unsortedSegmentSum(dOut, ids, V)} for the
- * table (rows looked up several times accumulate) and zeros for the ids.
+ * would otherwise read arbitrary memory). Backward: {@link EmbeddingGradOp} (a segment sum of dOut by id) for
+ * the table (rows looked up several times accumulate) and zeros for the ids.
  *
  * <p>Inputs: {@code table} [V, D] (FLOAT or DOUBLE), {@code ids} integer [N]. Output: [N, D].
  * iArg 0 holds V, because the FlatBuffers clone of gradient construction drops Java fields.
@@ -115,7 +115,8 @@ public class EmbeddingOp extends BaseJavaOp {
     public List<SDVariable> doDiff(List<SDVariable> grads) {
         int v = (int) iArgs()[0];
         SDVariable ids = arg(1);
-        SDVariable dTable = sameDiff.unsortedSegmentSum(grads.get(0), ids, v); // [V, D]
+        // not sameDiff.unsortedSegmentSum: its M2.1 kernel leaks native memory on every call (EmbeddingGradOp)
+        SDVariable dTable = new EmbeddingGradOp(sameDiff, grads.get(0), ids, v).outputVariable(); // [V, D]
         return List.of(dTable, sameDiff.zerosLike(ids));
     }
 }
