@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
  */
 class KillAndResumeIT {
 
-    /** A kill: aimed at a fault point, or timed (once steps.jsonl has {@code lines} lines, after a random delay). */
+    /** A kill: aimed at a fault point, or timed (once steps.jsonl has {@code lines} lines, after a random delay within the next step). */
     record Kill(String point, long step, int lines, boolean corruptNewest) {
         static Kill at(String point, long step) {
             return new Kill(point, step, -1, false);
@@ -121,7 +121,12 @@ class KillAndResumeIT {
                         + (p.isAlive() ? "hung" : "exited with " + p.exitValue()) + ":\n" + Files.readString(log));
             }
             if (kill.point() == null) {
-                Thread.sleep(rnd.nextInt(50, 600));
+                // a random moment within the next step: never past it, so the aimed kills after it stay reachable
+                // however fast the machine runs the steps
+                long until = System.nanoTime() + rnd.nextInt(50, 600) * 1_000_000L;
+                while (System.nanoTime() < until && Experiments.lines(run.resolve(RunDirectory.STEPS)) <= kill.lines()) {
+                    Thread.sleep(2);
+                }
             }
             p.destroyForcibly();
             assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the killed process did not end");
