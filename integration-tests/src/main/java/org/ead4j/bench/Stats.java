@@ -1,0 +1,41 @@
+package org.ead4j.bench;
+
+import java.util.Arrays;
+
+/** Summary statistics of repeated timings. */
+public final class Stats {
+
+    private Stats() {
+    }
+
+    /**
+     * The median (upper median for an even count).
+     *
+     * @param x values, at least one
+     * @return the median
+     */
+    public static double median(double[] x) {
+        double[] s = x.clone();
+        Arrays.sort(s);
+        return s[s.length / 2];
+    }
+
+    /**
+     * The arithmetic mean.
+     *
+     * @param x values, at least one
+     * @return the mean
+     */
+    public static double mean(double[] x) {
+        double s = 0;
+        for (double v : x) {
+            s += v;
+        }
+        return s / x.length;
+    }
+
+    /** @return the 1-minute load average of the machine, or -1 when unknown */
+    public static double loadAverage() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    }
+}
