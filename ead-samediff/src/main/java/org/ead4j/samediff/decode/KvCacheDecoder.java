@@ -463,8 +463,6 @@ public final class KvCacheDecoder implements AutoCloseable {
 
     /** Rotary embedding of q and k (rotary models) and the cache write of k and v, tokens [from, to). */
     private void rotateAndStore(int l, int from, int to) {
-        float[][] kc = cache.keys[l];
-        float[][] vc = cache.values[l];
         for (int i = from; i < to; i++) {
             float[] row = qkv[i];
             int p = tokPos[i];
@@ -472,18 +470,19 @@ public final class KvCacheDecoder implements AutoCloseable {
                 rotate(row, 0, p);  // q
                 rotate(row, d, p);  // k
             }
-            int base = tokRow[i] * heads;
+            int r = tokRow[i];
+            float[] kc = cache.keys(l, r);
+            float[] vc = cache.values(l, r);
             for (int hh = 0; hh < heads; hh++) {
-                System.arraycopy(row, d + hh * headDim, kc[base + hh], p * headDim, headDim);
-                System.arraycopy(row, 2 * d + hh * headDim, vc[base + hh], p * headDim, headDim);
+                int o = cache.offset(r, hh) + p * headDim;
+                System.arraycopy(row, d + hh * headDim, kc, o, headDim);
+                System.arraycopy(row, 2 * d + hh * headDim, vc, o, headDim);
             }
         }
     }
 
     /** Causal attention of tokens [from, to), each over positions [0, pos] of its row, all heads. */
     private void attend(int l, int from, int to) {
-        float[][] kc = cache.keys[l];
-        float[][] vc = cache.values[l];
         float scale = (float) (1.0 / Math.sqrt(headDim));
         int dh = headDim;
         float[] scores = new float[cache.capacity]; // per call: tasks may run on several threads
@@ -491,15 +490,17 @@ public final class KvCacheDecoder implements AutoCloseable {
         for (int i = from; i < to; i++) {
             float[] q = qkv[i];
             int n = tokPos[i] + 1;
-            int base = tokRow[i] * heads;
+            int r = tokRow[i];
+            float[] k = cache.keys(l, r);
+            float[] v = cache.values(l, r);
             for (int hh = 0; hh < heads; hh++) {
                 // scores[t] = (q . k_t) * scale: dot products over the contiguous keys, four positions at a time
                 // (four independent sums keep the FP units busy; C2 does not vectorise a float sum)
-                float[] k = kc[base + hh];
+                int kv = cache.offset(r, hh);
                 int qo = hh * dh;
                 int t = 0;
                 for (; t + 4 <= n; t += 4) {
-                    int b0 = t * dh;
+                    int b0 = kv + t * dh;
                     int b1 = b0 + dh;
                     int b2 = b1 + dh;
                     int b3 = b2 + dh;
@@ -520,7 +521,7 @@ public final class KvCacheDecoder implements AutoCloseable {
                     scores[t + 3] = s3;
                 }
                 for (; t < n; t++) {
-                    int b0 = t * dh;
+                    int b0 = kv + t * dh;
                     float s0 = 0f;
                     for (int j = 0; j < dh; j++) {
                         s0 += q[qo + j] * k[b0 + j];
@@ -541,7 +542,6 @@ public final class KvCacheDecoder implements AutoCloseable {
                 }
                 float inv = 1f / sum;
                 // att = sum_t p_t v_t, vectorisable axpy passes over the contiguous values, 4 positions at a time
-                float[] v = vc[base + hh];
                 Arrays.fill(acc, 0f);
                 t = 0;
                 for (; t + 4 <= n; t += 4) {
@@ -549,7 +549,7 @@ public final class KvCacheDecoder implements AutoCloseable {
                     float p1 = scores[t + 1] * inv;
                     float p2 = scores[t + 2] * inv;
                     float p3 = scores[t + 3] * inv;
-                    int b0 = t * dh;
+                    int b0 = kv + t * dh;
                     int b1 = b0 + dh;
                     int b2 = b1 + dh;
                     int b3 = b2 + dh;
@@ -559,7 +559,7 @@ public final class KvCacheDecoder implements AutoCloseable {
                 }
                 for (; t < n; t++) {
                     float pt = scores[t] * inv;
-                    int b0 = t * dh;
+                    int b0 = kv + t * dh;
                     for (int c = 0; c < dh; c++) {
                         acc[c] += pt * v[b0 + c];
                     }
