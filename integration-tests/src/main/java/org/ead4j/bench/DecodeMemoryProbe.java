@@ -151,6 +151,7 @@ public final class DecodeMemoryProbe {
 
         long t0 = System.nanoTime();
         long heapAfterGc;
+        long peak;
         long cacheBytes = 2L * cfg.numLayers() * batch * context * cfg.dModel() * Float.BYTES;
         if (torch) {
             try (DjlPolicy peer = new DjlPolicy(cfg, policy.parameters(), false);
@@ -164,6 +165,7 @@ public final class DecodeMemoryProbe {
                     }
                     dd.step(tok);
                 }
+                peak = peak(reset, sampled);   // before the collection below, which touches memory of its own
                 heapAfterGc = gcHeap();
             }
         } else {
@@ -178,6 +180,7 @@ public final class DecodeMemoryProbe {
                     }
                     dec.step(rows, tok);
                 }
+                peak = peak(reset, sampled);
                 heapAfterGc = gcHeap();
                 if (dec.cacheBytes() != cacheBytes) {
                     throw new IllegalStateException("cache is " + dec.cacheBytes() + " bytes, expected " + cacheBytes);
@@ -186,7 +189,6 @@ public final class DecodeMemoryProbe {
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         sampler.interrupt();
-        long peak = reset ? ProcMemory.peak() : sampled.get();
 
         long weightBytes = WeightLayout.parameterCount(cfg) * Float.BYTES;
         long logitsBytes = (long) batch * v * Float.BYTES;
@@ -214,6 +216,10 @@ public final class DecodeMemoryProbe {
         System.out.println(MARK + new ObjectMapper().writeValueAsString(out));
         System.out.flush();
         System.exit(0); // skip slow native teardown
+    }
+
+    private static long peak(boolean reset, AtomicLong sampled) {
+        return reset ? ProcMemory.peak() : Math.max(sampled.get(), ProcMemory.rss());
     }
 
     private static long heapUsed() {

@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -12,9 +13,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * float32 matrix-product throughput of the two BLAS back ends on this machine: ND4J's {@code Nd4j.gemm}
  * into a preallocated output (the call our decoder makes) and PyTorch's {@code matmul} through DJL
  * (a fresh output per call, as the PyTorch peer does). Each figure is the median of several timed batches
- * of calls, each batch about {@code batchMillis} long.
+ * of calls, each batch about {@code batchMillis} long; {@link #best} is the fastest batch (the figure least
+ * disturbed by other work on a shared machine).
  */
 public final class MatmulPeak {
+
+    private static double lastBest;
 
     private MatmulPeak() {
     }
@@ -78,6 +82,12 @@ public final class MatmulPeak {
             }
             gflops[r] = flops * calls / (System.nanoTime() - s);
         }
+        lastBest = Arrays.stream(gflops).max().orElse(0);
         return Stats.median(gflops);
+    }
+
+    /** @return the fastest batch's GFLOP/s of the last {@link #nd4j} or {@link #torch} call */
+    public static double best() {
+        return lastBest;
     }
 }
