@@ -75,6 +75,10 @@ public class DecodeBenchmark implements Callable<Integer> {
             description = "memory probe decode steps after prefilling context - steps tokens (default: ${DEFAULT-VALUE})")
     int memorySteps;
 
+    @Option(names = "--matmul-millis", defaultValue = "200",
+            description = "length of one timed batch of matmul calls (default: ${DEFAULT-VALUE})")
+    double matmulMillis;
+
     @Option(names = "--quick", description = "1 repeat, 2 naive samples, memory of tiny only (about a minute)")
     boolean quick;
 
@@ -178,9 +182,9 @@ public class DecodeBenchmark implements Callable<Integer> {
         double peak = 0;
         for (int[] s : new int[][]{{64, 512, 512}, {512, 512, 2048}}) {
             int reps = quick ? 3 : 5;
-            double nd = MatmulPeak.nd4j(s[0], s[1], s[2], reps, 200);
+            double nd = MatmulPeak.nd4j(s[0], s[1], s[2], reps, matmulMillis);
             double ndBest = MatmulPeak.best();
-            double pt = MatmulPeak.torch(s[0], s[1], s[2], reps, 200);
+            double pt = MatmulPeak.torch(s[0], s[1], s[2], reps, matmulMillis);
             double ptBest = MatmulPeak.best();
             peak = Math.max(peak, ndBest);
             Map<String, Object> row = new LinkedHashMap<>();

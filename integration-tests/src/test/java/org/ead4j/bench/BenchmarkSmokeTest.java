@@ -28,7 +28,7 @@ class BenchmarkSmokeTest {
         Path out = dir.resolve("decode.json");
         int rc = run("decode", "--configs", "micro", "--batches", "1,3", "--prompt", "6", "--steps", "5",
                 "--repeats", "1", "--naive-samples", "2", "--memory-configs", "micro", "--memory-batch", "3",
-                "--memory-context", "16", "--memory-steps", "4", "--out", out.toString());
+                "--memory-context", "16", "--memory-steps", "4", "--matmul-millis", "20", "--out", out.toString());
         assertEquals(0, rc);
         JsonNode root = new ObjectMapper().readTree(Files.readString(out));
         JsonNode rows = root.get("rows");
