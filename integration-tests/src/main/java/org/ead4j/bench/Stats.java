@@ -21,6 +21,26 @@ public final class Stats {
     }
 
     /**
+     * The median of a list (upper median for an even count).
+     *
+     * @param x values, at least one
+     * @return the median
+     */
+    public static double median(java.util.List<Double> x) {
+        return median(x.stream().mapToDouble(Double::doubleValue).toArray());
+    }
+
+    /**
+     * The smallest value.
+     *
+     * @param x values, at least one
+     * @return the minimum
+     */
+    public static double min(java.util.List<Double> x) {
+        return x.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+    }
+
+    /**
      * The arithmetic mean.
      *
      * @param x values, at least one
