@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "ead bench", mixinStandardHelpOptions = true,
         header = "Benchmarks: ours and the peer measured in the same run, with ratios.",
-        subcommands = {SampleBenchmark.class, CommandLine.HelpCommand.class})
+        subcommands = {SampleBenchmark.class, DecodeBenchmark.class, TrainBenchmark.class, CommandLine.HelpCommand.class})
 public class BenchCommand implements Callable<Integer> {
 
     @CommandLine.Spec

@@ -17,6 +17,7 @@ public final class BenchReport {
     private final String name;
     private final Map<String, Object> machine = new LinkedHashMap<>();
     private final List<Map<String, Object>> rows = new ArrayList<>();
+    private final Map<String, Object> extra = new LinkedHashMap<>();
 
     /**
      * Creates an empty report.
@@ -40,8 +41,43 @@ public final class BenchReport {
         rows.add(row);
     }
 
+    /**
+     * Adds a top-level JSON entry next to the rows (e.g. a second table or the targets).
+     *
+     * @param key the entry's name
+     * @param value a JSON-serialisable value
+     */
+    public void put(String key, Object value) {
+        extra.put(key, value);
+    }
+
+    /**
+     * Records a machine property (written under "machine").
+     *
+     * @param key the property
+     * @param value its value
+     */
+    public void machine(String key, Object value) {
+        machine.put(key, value);
+    }
+
+    /** @return the rows added so far (unmodifiable view) */
+    public List<Map<String, Object>> rows() {
+        return java.util.Collections.unmodifiableList(rows);
+    }
+
     /** @return the table, columns aligned */
     public String table() {
+        return table(rows);
+    }
+
+    /**
+     * Formats rows as an aligned table, columns from the first row.
+     *
+     * @param rows the rows
+     * @return the table
+     */
+    public static String table(List<Map<String, Object>> rows) {
         if (rows.isEmpty()) {
             return "(no rows)";
         }
@@ -78,6 +114,7 @@ public final class BenchReport {
         root.put("benchmark", name);
         root.put("machine", machine);
         root.put("rows", rows);
+        root.putAll(extra);
         Path abs = file.toAbsolutePath();
         Files.createDirectories(abs.getParent());
         Path tmp = Files.createTempFile(abs.getParent(), ".bench-", ".json");

@@ -14,7 +14,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@link PolicyTransformer}'s logits, computed incrementally on the decoder's own copy of the weights.
  *
  * <p>Flow (nanoGPT's {@code generate} with a cache, llama3.java's preallocated state): {@link #prefill} runs
- * all prompt tokens of all rows (position-major, in chunks of {@link #PREFILL_CHUNK}), filling the cache and
+ * all prompt tokens of all rows (row by row, in chunks of {@link #PREFILL_CHUNK} tokens), filling the cache and
  * the logits of each row's last prompt token; each {@link #step} feeds one new token per listed row.
  * {@link #generate} loops: ask the {@link TokenChooser} for each active row's token, retire rows that
  * produced a stop token or reached their length limit, feed the others. Rows may have different prompt
@@ -238,28 +238,27 @@ public final class KvCacheDecoder implements AutoCloseable {
             logits = new float[b * vocab];
             seen = new boolean[b];
         }
-        int maxLen = 0;
         long total = 0;
         for (int[] p : prompts) {
-            maxLen = Math.max(maxLen, p.length);
             total += p.length;
         }
         ensureTokens((int) Math.min(Math.max(total, b), Math.max(PREFILL_CHUNK, b)));
-        // position-major order: when a token is processed, all earlier positions of its row are cached
-        // (by an earlier chunk, or by this chunk before its attention runs)
+        // row-major order: a row's prompt tokens are consecutive, so its keys and values stay in the CPU caches
+        // while its queries attend to them (position-major order re-read every row's cache once per position:
+        // 3x slower prefill attention at batch 64). When a token is processed, all earlier positions of its
+        // row are cached, by an earlier chunk or by this chunk's cache write, which precedes its attention.
         int m = 0;
-        for (int pos = 0; pos < maxLen; pos++) {
-            for (int r = 0; r < b; r++) {
-                if (pos < prompts[r].length) {
-                    tokRow[m] = r;
-                    tokPos[m] = pos;
-                    tokId[m] = prompts[r][pos];
-                    tokLogits[m] = pos == prompts[r].length - 1;
-                    m++;
-                    if (m == maxTokens) {
-                        forward(m);
-                        m = 0;
-                    }
+        for (int r = 0; r < b; r++) {
+            int[] p = prompts[r];
+            for (int pos = 0; pos < p.length; pos++) {
+                tokRow[m] = r;
+                tokPos[m] = pos;
+                tokId[m] = p[pos];
+                tokLogits[m] = pos == p.length - 1;
+                m++;
+                if (m == maxTokens) {
+                    forward(m);
+                    m = 0;
                 }
             }
         }
@@ -428,8 +427,12 @@ public final class KvCacheDecoder implements AutoCloseable {
             }
             // x = x + mlp(norm2(x))
             parallel.run(m, wide, 1, (from, to) -> norm(x, h, from, to, w.norm2Gain, w.norm2Bias));
-            matmul.mul(h, m, w.up, ff);                                     // [m][F]
-            parallel.run(m, (long) m * ffn >= PARALLEL_MIN_FLOATS, 1, (from, to) -> gelu(ff, from, to, ffn));
+            if (matmul.usesGemm(m, w.up)) {
+                matmul.mulGelu(h, m, w.up, ff);                             // [m][F], native gelu
+            } else {
+                matmul.mul(h, m, w.up, ff);                                 // [m][F]
+                parallel.run(m, (long) m * ffn >= PARALLEL_MIN_FLOATS, 1, (from, to) -> gelu(ff, from, to, ffn));
+            }
             matmul.mul(ff, m, w.down, proj);                                // [m][D]
             for (int i = 0; i < m; i++) {
                 add(x[i], proj[i], d);
@@ -460,8 +463,6 @@ public final class KvCacheDecoder implements AutoCloseable {
 
     /** Rotary embedding of q and k (rotary models) and the cache write of k and v, tokens [from, to). */
     private void rotateAndStore(int l, int from, int to) {
-        float[][][] kc = cache.keys[l];
-        float[][][] vc = cache.values[l];
         for (int i = from; i < to; i++) {
             float[] row = qkv[i];
             int p = tokPos[i];
@@ -469,93 +470,101 @@ public final class KvCacheDecoder implements AutoCloseable {
                 rotate(row, 0, p);  // q
                 rotate(row, d, p);  // k
             }
-            int base = tokRow[i] * heads;
+            int r = tokRow[i];
+            float[] kc = cache.keys(l, r);
+            float[] vc = cache.values(l, r);
             for (int hh = 0; hh < heads; hh++) {
-                float[][] kt = kc[base + hh];
-                int ko = d + hh * headDim;
-                for (int j = 0; j < headDim; j++) {
-                    kt[j][p] = row[ko + j];
-                }
-                System.arraycopy(row, 2 * d + hh * headDim, vc[base + hh][p], 0, headDim);
+                int o = cache.offset(r, hh) + p * headDim;
+                System.arraycopy(row, d + hh * headDim, kc, o, headDim);
+                System.arraycopy(row, 2 * d + hh * headDim, vc, o, headDim);
             }
         }
     }
 
     /** Causal attention of tokens [from, to), each over positions [0, pos] of its row, all heads. */
     private void attend(int l, int from, int to) {
-        float[][][] kc = cache.keys[l];
-        float[][][] vc = cache.values[l];
         float scale = (float) (1.0 / Math.sqrt(headDim));
+        int dh = headDim;
         float[] scores = new float[cache.capacity]; // per call: tasks may run on several threads
-        float[] acc = new float[headDim];
+        float[] acc = new float[dh];
         for (int i = from; i < to; i++) {
             float[] q = qkv[i];
             int n = tokPos[i] + 1;
-            int base = tokRow[i] * heads;
+            int r = tokRow[i];
+            float[] k = cache.keys(l, r);
+            float[] v = cache.values(l, r);
             for (int hh = 0; hh < heads; hh++) {
-                // scores[t] = (q . k_t) * scale, as axpy passes over the transposed keys, 4 features at a time
-                float[][] kt = kc[base + hh];
-                Arrays.fill(scores, 0, n, 0f);
-                int qo = hh * headDim;
-                int j = 0;
-                for (; j + 4 <= headDim; j += 4) {
-                    float q0 = q[qo + j];
-                    float q1 = q[qo + j + 1];
-                    float q2 = q[qo + j + 2];
-                    float q3 = q[qo + j + 3];
-                    float[] k0 = kt[j];
-                    float[] k1 = kt[j + 1];
-                    float[] k2 = kt[j + 2];
-                    float[] k3 = kt[j + 3];
-                    for (int t = 0; t < n; t++) {
-                        scores[t] += q0 * k0[t] + q1 * k1[t] + q2 * k2[t] + q3 * k3[t];
+                // scores[t] = (q . k_t) * scale: dot products over the contiguous keys, four positions at a time
+                // (four independent sums keep the FP units busy; C2 does not vectorise a float sum)
+                int kv = cache.offset(r, hh);
+                int qo = hh * dh;
+                int t = 0;
+                for (; t + 4 <= n; t += 4) {
+                    int b0 = kv + t * dh;
+                    int b1 = b0 + dh;
+                    int b2 = b1 + dh;
+                    int b3 = b2 + dh;
+                    float s0 = 0f;
+                    float s1 = 0f;
+                    float s2 = 0f;
+                    float s3 = 0f;
+                    for (int j = 0; j < dh; j++) {
+                        float qj = q[qo + j];
+                        s0 += qj * k[b0 + j];
+                        s1 += qj * k[b1 + j];
+                        s2 += qj * k[b2 + j];
+                        s3 += qj * k[b3 + j];
                     }
+                    scores[t] = s0;
+                    scores[t + 1] = s1;
+                    scores[t + 2] = s2;
+                    scores[t + 3] = s3;
                 }
-                for (; j < headDim; j++) {
-                    float qj = q[qo + j];
-                    float[] kj = kt[j];
-                    for (int t = 0; t < n; t++) {
-                        scores[t] += qj * kj[t];
+                for (; t < n; t++) {
+                    int b0 = kv + t * dh;
+                    float s0 = 0f;
+                    for (int j = 0; j < dh; j++) {
+                        s0 += q[qo + j] * k[b0 + j];
                     }
+                    scores[t] = s0;
                 }
                 // softmax, max subtracted for stability
                 float max = Float.NEGATIVE_INFINITY;
-                for (int t = 0; t < n; t++) {
+                for (t = 0; t < n; t++) {
                     scores[t] *= scale;
                     max = Math.max(max, scores[t]);
                 }
                 float sum = 0f;
-                for (int t = 0; t < n; t++) {
+                for (t = 0; t < n; t++) {
                     float e = (float) Math.exp(scores[t] - max);
                     scores[t] = e;
                     sum += e;
                 }
                 float inv = 1f / sum;
-                // att = sum_t p_t v_t, 4 positions at a time
-                float[][] vt = vc[base + hh];
+                // att = sum_t p_t v_t, vectorisable axpy passes over the contiguous values, 4 positions at a time
                 Arrays.fill(acc, 0f);
-                int t = 0;
+                t = 0;
                 for (; t + 4 <= n; t += 4) {
                     float p0 = scores[t] * inv;
                     float p1 = scores[t + 1] * inv;
                     float p2 = scores[t + 2] * inv;
                     float p3 = scores[t + 3] * inv;
-                    float[] v0 = vt[t];
-                    float[] v1 = vt[t + 1];
-                    float[] v2 = vt[t + 2];
-                    float[] v3 = vt[t + 3];
-                    for (int c = 0; c < headDim; c++) {
-                        acc[c] += p0 * v0[c] + p1 * v1[c] + p2 * v2[c] + p3 * v3[c];
+                    int b0 = kv + t * dh;
+                    int b1 = b0 + dh;
+                    int b2 = b1 + dh;
+                    int b3 = b2 + dh;
+                    for (int c = 0; c < dh; c++) {
+                        acc[c] += p0 * v[b0 + c] + p1 * v[b1 + c] + p2 * v[b2 + c] + p3 * v[b3 + c];
                     }
                 }
                 for (; t < n; t++) {
                     float pt = scores[t] * inv;
-                    float[] v = vt[t];
-                    for (int c = 0; c < headDim; c++) {
-                        acc[c] += pt * v[c];
+                    int b0 = kv + t * dh;
+                    for (int c = 0; c < dh; c++) {
+                        acc[c] += pt * v[b0 + c];
                     }
                 }
-                System.arraycopy(acc, 0, att[i], qo, headDim);
+                System.arraycopy(acc, 0, att[i], qo, dh);
             }
         }
     }
