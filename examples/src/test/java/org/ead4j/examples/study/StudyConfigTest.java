@@ -69,7 +69,7 @@ class StudyConfigTest {
         assertEquals(42, cfg.trainer().seed());
         assertEquals(1, StudyPlan.runs(cfg, "/w", "a".repeat(64), false).get(0).trainer().seed());
         StudyPlan.Run abl = runs.stream().filter(r -> r.kind() == StudyPlan.Kind.ABLATION).findFirst().orElseThrow();
-        assertEquals("ablation-reveead__dapo__s1".replace("reveead", "revead"), abl.id());
+        assertEquals("ablation-revead__dapo__s1", abl.id());
         // the warm start: 0 RL steps, the warm start set, no initial checkpoint
         RlvrTrainer warm = StudyPlan.warmStart(cfg).trainer();
         assertEquals(0, warm.steps());
