@@ -49,9 +49,13 @@ public final class RunExecutor {
      * @param ok whether it completed
      * @param reused whether a completed earlier run was kept (--resume)
      * @param wallSeconds wall-clock seconds (0 when reused)
+     * @param cpuSeconds CPU seconds of the child JVM, or of the training thread in-process (0 when reused; NaN
+     *                   when the platform does not report it); unlike wall time, barely affected by other work
+     *                   on the machine
      * @param error why it failed, else empty
      */
-    public record Outcome(StudyPlan.Run run, Path dir, boolean ok, boolean reused, double wallSeconds, String error) {
+    public record Outcome(StudyPlan.Run run, Path dir, boolean ok, boolean reused, double wallSeconds,
+                          double cpuSeconds, String error) {
     }
 
     private final Path studyDir;
@@ -109,7 +113,7 @@ public final class RunExecutor {
         for (StudyPlan.Run r : runs) {
             Path dir = runDir(studyDir, r);
             if (resume && completed(dir, r.trainer().steps())) {
-                out.add(new Outcome(r, dir, true, true, 0, ""));
+                out.add(new Outcome(r, dir, true, true, 0, 0, ""));
                 continue;
             }
             if (Files.exists(dir)) {
@@ -160,9 +164,12 @@ public final class RunExecutor {
         Path dir = runDir(studyDir, r);
         Path log = studyDir.resolve(LOGS).resolve(r.id() + ".log");
         long t0 = System.nanoTime();
+        double cpu = Double.NaN;
         String error = "";
         try {
             if (inProcess) {
+                java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+                long c0 = mx.isCurrentThreadCpuTimeSupported() ? mx.getCurrentThreadCpuTime() : -1;
                 try (PrintWriter pw = new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8))) {
                     RlvrTrainer t = ExperimentConfigs.load(configFile(r), RlvrTrainer.class);
                     TrainingSession.Result res = TrainingSession.start(t, dir, new ProgressPrinter(pw, false));
@@ -170,10 +177,20 @@ public final class RunExecutor {
                         error = "stopped on a non-finite loss or gradient (see " + log + ")";
                     }
                 }
+                if (c0 >= 0) {
+                    cpu = (mx.getCurrentThreadCpuTime() - c0) / 1e9;
+                }
             } else {
                 Process p = new ProcessBuilder(childCommand(configFile(r), dir))
                         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-                int rc = p.waitFor();
+                // the CPU time is only readable while the process lives: sample it until it exits
+                while (!p.waitFor(500, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    java.util.Optional<java.time.Duration> d = p.toHandle().info().totalCpuDuration();
+                    if (d.isPresent()) {
+                        cpu = d.get().toNanos() / 1e9;
+                    }
+                }
+                int rc = p.exitValue();
                 if (rc != 0) {
                     error = "child JVM exited with code " + rc + " (see " + log + ")";
                 }
@@ -190,11 +207,11 @@ public final class RunExecutor {
         double wall = (System.nanoTime() - t0) / 1e9;
         int n = done.incrementAndGet();
         synchronized (progress) {
-            progress.printf("[%d/%d] %-34s %s in %.0f s%n", n, total, r.id(), error.isEmpty() ? "done" : "FAILED: " + error,
-                    wall);
+            progress.printf("[%d/%d] %-34s %s in %.0f s (CPU %.0f s)%n", n, total, r.id(),
+                    error.isEmpty() ? "done" : "FAILED: " + error, wall, cpu);
             progress.flush();
         }
-        return new Outcome(r, dir, error.isEmpty(), false, wall, error);
+        return new Outcome(r, dir, error.isEmpty(), false, wall, cpu, error);
     }
 
     /**

@@ -22,6 +22,11 @@ public final class StudyAnalysis {
     public static final String AREA = "area";
     /** Scope label of comparisons pooled over losses. */
     public static final String ALL_LOSSES = "all losses";
+    /**
+     * Scope label of comparisons of per-seed means over losses (pairs = seeds): the conservative
+     * pooled comparison when runs of different losses are not independent (e.g. identical).
+     */
+    public static final String SEED_MEANS = "mean over losses";
 
     /** Training-dynamics summaries reported per cell. */
     public static final List<String> DYNAMICS = List.of("actor/entropy@first", "actor/entropy@max",
@@ -64,6 +69,7 @@ public final class StudyAnalysis {
     private final List<Comparison> comparisons = new ArrayList<>();
     private final List<Comparison> ablationComparisons = new ArrayList<>();
     private final List<RunExecutor.Outcome> failures = new ArrayList<>();
+    private final List<String> identicalAcrossLosses = new ArrayList<>();
 
     private StudyAnalysis(StudyConfig cfg) {
         this.cfg = cfg;
@@ -107,6 +113,7 @@ public final class StudyAnalysis {
         List<String> scopes = new ArrayList<>();
         scopes.add(ALL_LOSSES);
         if (cfg.losses().size() > 1) {
+            scopes.add(SEED_MEANS);
             cfg.losses().forEach(l -> scopes.add(l.label()));
         }
         for (String ref : cfg.references()) {
@@ -120,6 +127,7 @@ public final class StudyAnalysis {
                 }
             }
         }
+        a.findIdenticalAcrossLosses(outcomes);
         String ref = cfg.references().get(0);
         for (Cell c : a.ablationCells) {
             a.compare(a.ablationComparisons, ref, StudyPlan.Kind.MAIN, c.method(), StudyPlan.Kind.ABLATION,
@@ -188,20 +196,65 @@ public final class StudyAnalysis {
         }
     }
 
-    private static Map<String, Double> values(String method, StudyPlan.Kind kind, String scope, String metric,
+    private Map<String, Double> values(String method, StudyPlan.Kind kind, String scope, String metric,
                                               String summary, List<RunExecutor.Outcome> outcomes,
                                               Map<String, RunCurves> curves) {
+        int lossCount = cfg.losses().size();
         Map<String, Double> m = new LinkedHashMap<>();
+        Map<String, double[]> seedSums = new LinkedHashMap<>();
+        boolean pooled = scope.equals(ALL_LOSSES) || scope.equals(SEED_MEANS);
         for (RunExecutor.Outcome o : outcomes) {
             StudyPlan.Run r = o.run();
             RunCurves c = curves.get(r.id());
-            if (c == null || r.kind() != kind || !r.method().equals(method)
-                    || (!scope.equals(ALL_LOSSES) && !scope.equals(r.loss()))) {
+            if (c == null || r.kind() != kind || !r.method().equals(method) || (!pooled && !scope.equals(r.loss()))) {
                 continue;
             }
-            m.put(StudyPlan.pairKey(r.loss(), r.seed()), FINAL.equals(summary) ? c.last(metric) : c.area(metric));
+            double v = FINAL.equals(summary) ? c.last(metric) : c.area(metric);
+            if (scope.equals(SEED_MEANS)) {
+                double[] acc = seedSums.computeIfAbsent("s" + r.seed(), k -> new double[2]);
+                acc[0] += v;
+                acc[1]++;
+            } else {
+                m.put(StudyPlan.pairKey(r.loss(), r.seed()), v);
+            }
         }
+        // a seed whose runs are not complete for every loss has no comparable mean
+        seedSums.forEach((k, acc) -> m.put(k, acc[1] == lossCount ? acc[0] / acc[1] : Double.NaN));
         return m;
+    }
+
+    /** Groups each method's runs by seed and records seeds whose runs ended with the same weights for every loss. */
+    private void findIdenticalAcrossLosses(List<RunExecutor.Outcome> outcomes) throws IOException {
+        if (cfg.losses().size() < 2) {
+            return;
+        }
+        Map<String, List<String>> shas = new LinkedHashMap<>();
+        for (RunExecutor.Outcome o : outcomes) {
+            if (o.ok() && o.run().kind() == StudyPlan.Kind.MAIN) {
+                String sha = org.ead4j.run.RunDirectory.open(o.dir()).readProvenanceIfPresent()
+                        .map(p -> p.runInfo().get("final-weights-sha256")).orElse(null);
+                if (sha == null) {
+                    continue;
+                }
+                shas.computeIfAbsent(o.run().method() + " / s" + o.run().seed(), k -> new ArrayList<>()).add(sha);
+            }
+        }
+        shas.forEach((k, v) -> {
+            if (v.size() == cfg.losses().size() && v.stream().distinct().count() == 1) {
+                identicalAcrossLosses.add(k);
+            }
+        });
+    }
+
+    /**
+     * (method, seed) groups whose runs under every loss ended with bit-identical weights (e.g. when the
+     * losses differ only in a clip range that no token reached): their pairs pooled over losses are
+     * copies, not independent replicates; the {@link #SEED_MEANS} comparisons do not double-count them.
+     *
+     * @return labels like {@code EAD / s1}
+     */
+    public List<String> identicalAcrossLosses() {
+        return List.copyOf(identicalAcrossLosses);
     }
 
     /** @return the study */

@@ -111,7 +111,7 @@ public final class StudyPresets {
     }
 
     /**
-     * The schedule ablations around the task-scaled EAD default (tau 1.2 -> 0.1, k = 1, c = 1, d0 = 16,
+     * The schedule ablations around the task-scaled EAD default (tau 1.2 to 0.1, k = 1, c = 1, d0 = 16,
      * alpha = 0.2): reverse annealing; d0 small (4) / default (16) / large (64) with alpha 0 and 0.2;
      * and the paper's released scale (k = 20, c = 10, d0 = 25, alpha = 5), which on ~10-token
      * responses samples nearly every token at tau = 1, i.e. degenerates to fixed tau 1.0.

@@ -69,7 +69,9 @@ public final class StudyReport {
         Map<String, Object> timing = new LinkedHashMap<>();
         timing.put("total_s", in.totalSeconds());
         timing.put("warm_start_s", in.warmOutcome().wallSeconds());
+        timing.put("warm_start_cpu_s", in.warmOutcome().cpuSeconds());
         timing.put("rl_runs_s", in.outcomes().stream().mapToDouble(RunExecutor.Outcome::wallSeconds).sum());
+        timing.put("rl_runs_cpu_s", in.outcomes().stream().mapToDouble(RunExecutor.Outcome::cpuSeconds).sum());
         timing.put("notes", in.notes());
         root.put("timing", timing);
         Map<String, Object> warm = new LinkedHashMap<>();
@@ -87,6 +89,7 @@ public final class StudyReport {
             r.put("ok", o.ok());
             r.put("reused", o.reused());
             r.put("wall_s", o.wallSeconds());
+            r.put("cpu_s", o.cpuSeconds());
             if (!o.ok()) {
                 r.put("error", o.error());
             }
@@ -95,6 +98,7 @@ public final class StudyReport {
         root.put("runs", runs);
         root.put("cells", a.cells().stream().map(StudyReport::cellJson).toList());
         root.put("comparisons", a.comparisons().stream().map(StudyReport::comparisonJson).toList());
+        root.put("identical_across_losses", a.identicalAcrossLosses());
         Map<String, Object> abl = new LinkedHashMap<>();
         abl.put("loss", cfg.ablationLoss().label());
         abl.put("reference", cfg.references().get(0));
@@ -166,9 +170,11 @@ public final class StudyReport {
                 n, in.warmStart().getOrDefault("eval/pass@" + n, Double.NaN), n,
                 in.warmStart().getOrDefault("eval/worst@" + n, Double.NaN),
                 in.warmStart().getOrDefault("eval/entropy", Double.NaN)));
-        md.append(String.format(Locale.ROOT, "Time: %.0f s in all (warm start %.0f s, RL runs %.0f s summed).%n",
+        md.append(String.format(Locale.ROOT, "Time: %.0f s in all (warm start %.0f s, RL runs %.0f s summed; CPU "
+                        + "time: warm start %.0f s, RL runs %.0f s).%n",
                 in.totalSeconds(), in.warmOutcome().wallSeconds(),
-                in.outcomes().stream().mapToDouble(RunExecutor.Outcome::wallSeconds).sum()));
+                in.outcomes().stream().mapToDouble(RunExecutor.Outcome::wallSeconds).sum(),
+                in.warmOutcome().cpuSeconds(), in.outcomes().stream().mapToDouble(RunExecutor.Outcome::cpuSeconds).sum()));
         for (String note : in.notes()) {
             md.append("- ").append(note).append('\n');
         }
@@ -207,12 +213,22 @@ public final class StudyReport {
         }
 
         md.append("## Paired differences (reference minus other; pairs = same loss and seed)\n\n");
+        if (!a.identicalAcrossLosses().isEmpty()) {
+            md.append("Note: these (method, seed) runs ended with bit-identical weights under every loss, so their "
+                    + "pairs pooled over losses are copies rather than independent replicates: ")
+                    .append(String.join(", ", a.identicalAcrossLosses())).append(".\n\n");
+        }
         md.append("Each cell: mean difference [").append(pct(cfg)).append(" bootstrap interval]; W-T-L = pairs where "
                 + "the reference is higher / equal / lower; p = exact two-sided sign test. Verdict: **win** when the "
                 + "interval lies above 0, **loss** when below, tie otherwise.\n\n");
         for (String ref : cfg.references()) {
             md.append("### ").append(ref).append(" minus each method, pooled over losses\n\n");
             comparisonTable(md, a.comparisons(), ref, StudyAnalysis.ALL_LOSSES, a.metrics());
+            if (cfg.losses().size() > 1) {
+                md.append("Per-seed means over losses (pairs = seeds; does not count runs twice when losses gave "
+                        + "identical runs):\n\n");
+                comparisonTable(md, a.comparisons(), ref, StudyAnalysis.SEED_MEANS, a.metrics());
+            }
             if (cfg.losses().size() > 1) {
                 md.append("Per loss (final step):\n\n");
                 md.append("| other | loss |");
