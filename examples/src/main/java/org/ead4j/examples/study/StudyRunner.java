@@ -100,7 +100,7 @@ public final class StudyRunner {
         StudyAnalysis analysis = StudyAnalysis.of(cfg, outcomes);
         Path plotsDir = studyDir.resolve(PLOTS);
         List<Path> plotFiles = new ArrayList<>(StudyPlots.writeCurves(analysis, plotsDir));
-        plotFiles.addAll(StudyPlots.writeInference(inference, plotsDir));
+        plotFiles.addAll(StudyPlots.writeInference(cfg, inference, plotsDir));
         List<String> plots = plotFiles.stream().map(p -> studyDir.relativize(p).toString().replace('\\', '/')).toList();
         double total = (System.nanoTime() - t0) / 1e9;
         double loadEnd = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
