@@ -2,6 +2,7 @@ package org.ead4j.examples;
 
 import org.ead4j.cli.EadCommand;
 import org.ead4j.examples.quickstart.QuickstartCommand;
+import org.ead4j.examples.study.StudyCommand;
 import picocli.CommandLine;
 
 /**
@@ -21,6 +22,7 @@ public final class EadLauncher {
     public static void main(String[] args) {
         CommandLine cl = EadCommand.commandLine(new EadCommand());
         cl.addSubcommand("quickstart", new QuickstartCommand());
+        cl.addSubcommand("study", new StudyCommand());
         System.exit(cl.execute(args));
     }
 }
