@@ -17,7 +17,6 @@ import org.ead4j.samediff.ops.CustomOps;
 import org.ead4j.samediff.ops.EmbeddingOp;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -318,21 +317,43 @@ public final class PolicyTransformer {
                 outs.add(o);
             }
         }
-        OutAndGrad og = sd.calculateGradientsAndOutputs(ph, outs, new ArrayList<>(params.keySet()));
+        // Not sd.calculateGradientsAndOutputs: in DL4J 1.0.0-M2.1 it switches the gradient function's array
+        // cache off (gradFn.setEnableCache(false)), so every call allocates all its intermediate arrays afresh
+        // (~300 MB per step for the tiny benchmark model, 20-30 % of the step in allocation and page faults).
+        // Running the same gradient function with its cache on reuses them; results are bit-identical.
+        SameDiff gradFn = sd.getFunction("grad");
+        List<String> all = new ArrayList<>(outs);
+        Map<String, String> gradVar = new LinkedHashMap<>();
+        for (String name : params.keySet()) {
+            SDVariable gv = sd.getVariable(name).getGradient();
+            if (gv != null) {
+                gradVar.put(name, gv.name());
+                all.add(gv.name());
+            }
+        }
+        Map<String, INDArray> res = gradFn.output(ph, all.toArray(new String[0]));
+        Map<String, INDArray> gradsByParam = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : gradVar.entrySet()) {
+            gradsByParam.put(e.getKey(), res.get(e.getValue()));
+        }
+        Map<String, INDArray> outputs = new LinkedHashMap<>();
+        for (String o : outs) {
+            outputs.put(o, res.get(o));
+        }
         Map<String, INDArray> grads = new LinkedHashMap<>();
         for (String name : params.keySet()) {
-            INDArray g = og.getGradients().get(name);
+            INDArray g = gradsByParam.get(name);
             if (g == null) {
                 throw new IllegalStateException("the loss '" + lossName + "' does not depend on parameter " + name);
             }
             grads.put(name, g);
         }
-        INDArray loss = og.getOutputs().get(lossName);
+        INDArray loss = outputs.get(lossName);
         if (loss.length() != 1) {
             throw new IllegalStateException("the loss '" + lossName + "' must be a scalar, got shape "
                     + Arrays.toString(loss.shape()));
         }
-        return new GradientResult(loss.getDouble(0), grads, og.getOutputs());
+        return new GradientResult(loss.getDouble(0), grads, outputs);
     }
 
     private Map<String, INDArray> prepare(Map<String, INDArray> placeholders, String[] outputs) {
