@@ -13,11 +13,12 @@ import java.util.List;
 import java.util.Map;
 import org.ead4j.samediff.compat.QuietGradientBuild;
 import org.ead4j.samediff.nd.HostArrays;
+import org.ead4j.samediff.ops.CausalSoftmaxOp;
 import org.ead4j.samediff.ops.CustomOps;
 import org.ead4j.samediff.ops.EmbeddingOp;
+import org.ead4j.samediff.ops.GeluOp;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -41,7 +42,9 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>DL4J 1.0.0-M2.1 workarounds used here (notes/samediff-m2.1.md Sec. 4): {@link EmbeddingOp} instead of
  * {@code sd.gather}; 2D {@code [B*T, D]} matmuls instead of {@code tensorMmul}; {@code logSoftmax} without
- * a dimension argument; a hand-made causal mask; {@code sparseSoftmaxCrossEntropy} is never used.
+ * a dimension argument; a hand-made causal mask; {@code sparseSoftmaxCrossEntropy} is never used. For speed
+ * (slow M2.1 backward kernels), GELU and the masked attention softmax are Java ops with hand-written
+ * gradients: {@link GeluOp}, {@link CausalSoftmaxOp}.
  *
  * <p>Parameters live in the graph; {@link #parameters()} returns the live arrays, which an optimiser updates
  * in place, so the graph and any decoder reading them see new weights without copies. Not thread-safe.
@@ -123,18 +126,14 @@ public final class PolicyTransformer {
         }
         Rotary rotary = config.positions() == PositionKind.ROTARY ? new Rotary(posIds) : null;
 
-        // causal bias [T, T]: 0 where key <= query, -1e9 above the diagonal (the stock attention ops have no
-        // causal mask in M2.1); exp(-1e9 - max) is exactly 0 in float and double
-        SDVariable pf = posRow.castTo(floatType);
-        SDVariable causal = sd.gt(sd.expandDims(pf, 0), sd.expandDims(pf, 1)).castTo(floatType).mul(-1e9); // [Tq, Tk]
         SDVariable bthd = sd.concat(0, shapeBT, sd.constant(Nd4j.createFromArray(
                 (long) config.numHeads(), (long) config.headDim())));          // (B, T, H, dh)
 
         for (int l = 0; l < config.numLayers(); l++) {
             SDVariable h = norm(x, WeightLayout.norm1Gain(l), WeightLayout.norm1Bias(l)); // [N, D]
-            x = x.add(attention(h, l, bthd, causal, rotary));                              // [N, D]
+            x = x.add(attention(h, l, bthd, rotary));                              // [N, D]
             h = norm(x, WeightLayout.norm2Gain(l), WeightLayout.norm2Bias(l));            // [N, D]
-            SDVariable up = sd.nn().gelu(h.mmul(params.get(WeightLayout.mlpUp(l))));     // [N, F]
+            SDVariable up = GeluOp.gelu(sd, h.mmul(params.get(WeightLayout.mlpUp(l))));   // [N, F]
             x = x.add(up.mmul(params.get(WeightLayout.mlpDown(l))));                       // [N, D]
         }
         SDVariable xf = norm(x, WeightLayout.FINAL_NORM_GAIN, WeightLayout.FINAL_NORM_BIAS); // [N, D]
@@ -155,7 +154,7 @@ public final class PolicyTransformer {
     }
 
     /** Causal multi-head self-attention of one block, [N, D] to [N, D] (before the residual add). */
-    private SDVariable attention(SDVariable h, int layer, SDVariable bthd, SDVariable causal, Rotary rotary) {
+    private SDVariable attention(SDVariable h, int layer, SDVariable bthd, Rotary rotary) {
         int d = config.dModel();
         SDVariable qkv = h.mmul(params.get(WeightLayout.attnQkv(layer)));  // [N, 3D]
         SDVariable[] s = sd.split(qkv, 3, 1);                              // 3 x [N, D]
@@ -168,9 +167,9 @@ public final class PolicyTransformer {
         q = sd.reshape(q, bthd).permute(0, 2, 1, 3);                       // [B, H, T, dh]
         k = sd.reshape(k, bthd).permute(0, 2, 1, 3);                       // [B, H, T, dh]
         SDVariable v = sd.reshape(s[2], bthd).permute(0, 2, 1, 3);         // [B, H, T, dh]
-        SDVariable scores = sd.mmul(q, k, false, true, false)              // [B, H, T, T]
-                .mul(1.0 / Math.sqrt(config.headDim())).add(causal);
-        SDVariable att = sd.nn().softmax(scores, 3);                       // [B, H, T, T]
+        SDVariable scores = sd.mmul(q, k, false, true, false);             // [B, H, T, T]
+        // scaled, causally masked softmax in one op (the stock attention ops have no causal mask in M2.1)
+        SDVariable att = CausalSoftmaxOp.weights(sd, scores, 4, 1.0 / Math.sqrt(config.headDim())); // [B, H, T, T]
         SDVariable y = sd.mmul(att, v).permute(0, 2, 1, 3).reshape(-1, d); // [N, D]
         return y.mmul(params.get(WeightLayout.attnOut(layer)));            // [N, D]
     }
@@ -318,21 +317,43 @@ public final class PolicyTransformer {
                 outs.add(o);
             }
         }
-        OutAndGrad og = sd.calculateGradientsAndOutputs(ph, outs, new ArrayList<>(params.keySet()));
+        // Not sd.calculateGradientsAndOutputs: in DL4J 1.0.0-M2.1 it switches the gradient function's array
+        // cache off (gradFn.setEnableCache(false)), so every call allocates all its intermediate arrays afresh
+        // (~300 MB per step for the tiny benchmark model, 20-30 % of the step in allocation and page faults).
+        // Running the same gradient function with its cache on reuses them; results are bit-identical.
+        SameDiff gradFn = sd.getFunction("grad");
+        List<String> all = new ArrayList<>(outs);
+        Map<String, String> gradVar = new LinkedHashMap<>();
+        for (String name : params.keySet()) {
+            SDVariable gv = sd.getVariable(name).getGradient();
+            if (gv != null) {
+                gradVar.put(name, gv.name());
+                all.add(gv.name());
+            }
+        }
+        Map<String, INDArray> res = gradFn.output(ph, all.toArray(new String[0]));
+        Map<String, INDArray> gradsByParam = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : gradVar.entrySet()) {
+            gradsByParam.put(e.getKey(), res.get(e.getValue()));
+        }
+        Map<String, INDArray> outputs = new LinkedHashMap<>();
+        for (String o : outs) {
+            outputs.put(o, res.get(o));
+        }
         Map<String, INDArray> grads = new LinkedHashMap<>();
         for (String name : params.keySet()) {
-            INDArray g = og.getGradients().get(name);
+            INDArray g = gradsByParam.get(name);
             if (g == null) {
                 throw new IllegalStateException("the loss '" + lossName + "' does not depend on parameter " + name);
             }
             grads.put(name, g);
         }
-        INDArray loss = og.getOutputs().get(lossName);
+        INDArray loss = outputs.get(lossName);
         if (loss.length() != 1) {
             throw new IllegalStateException("the loss '" + lossName + "' must be a scalar, got shape "
                     + Arrays.toString(loss.shape()));
         }
-        return new GradientResult(loss.getDouble(0), grads, og.getOutputs());
+        return new GradientResult(loss.getDouble(0), grads, outputs);
     }
 
     private Map<String, INDArray> prepare(Map<String, INDArray> placeholders, String[] outputs) {
