@@ -28,6 +28,8 @@ public final class CustomOps {
         ops.add(new EadSampleOp());
         ops.add(new EmbeddingOp());
         ops.add(new EmbeddingGradOp());
+        ops.add(new NormOp());
+        ops.add(new NormBpOp());
         ops.add(new GeluOp());
         ops.add(new CausalSoftmaxOp());
         ops.add(new PolicyLossOp());

@@ -17,6 +17,7 @@ import org.ead4j.samediff.ops.CausalSoftmaxOp;
 import org.ead4j.samediff.ops.CustomOps;
 import org.ead4j.samediff.ops.EmbeddingOp;
 import org.ead4j.samediff.ops.GeluOp;
+import org.ead4j.samediff.ops.NormOp;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -43,8 +44,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>DL4J 1.0.0-M2.1 workarounds used here (notes/samediff-m2.1.md Sec. 4): {@link EmbeddingOp} instead of
  * {@code sd.gather}; 2D {@code [B*T, D]} matmuls instead of {@code tensorMmul}; {@code logSoftmax} without
  * a dimension argument; a hand-made causal mask; {@code sparseSoftmaxCrossEntropy} is never used. For speed
- * (slow M2.1 backward kernels), GELU and the masked attention softmax are Java ops with hand-written
- * gradients: {@link GeluOp}, {@link CausalSoftmaxOp}.
+ * (slow M2.1 backward kernels), norms, GELU and the masked attention softmax are fused Java ops with
+ * hand-written gradients: {@link NormOp}, {@link GeluOp}, {@link CausalSoftmaxOp}.
  *
  * <p>Parameters live in the graph; {@link #parameters()} returns the live arrays, which an optimiser updates
  * in place, so the graph and any decoder reading them see new weights without copies. Not thread-safe.
@@ -174,18 +175,17 @@ public final class PolicyTransformer {
         return y.mmul(params.get(WeightLayout.attnOut(layer)));            // [N, D]
     }
 
-    /** Pre-norm over the feature dimension of [N, D]; LayerNorm is written out (the stock op has no epsilon). */
+    /**
+     * Pre-norm over the feature dimension of [N, D]: one fused op with a hand-written gradient ({@link NormOp};
+     * the stock layerNorm has no epsilon, and the same formula in stock ops has a very slow backward in M2.1).
+     */
     private SDVariable norm(SDVariable x, String gainName, String biasName) {
         double eps = config.normEpsilon();
         SDVariable gain = params.get(gainName);
         if (config.norm() == NormKind.RMS_NORM) {
-            SDVariable ms = x.mul(x).mean(true, 1);                        // [N, 1]
-            return x.mul(sd.math().rsqrt(ms.add(eps))).mul(gain);          // [N, D]
+            return NormOp.rmsNorm(sd, x, gain, eps);                        // [N, D]
         }
-        SDVariable mean = x.mean(true, 1);                                 // [N, 1]
-        SDVariable xc = x.sub(mean);                                       // [N, D]
-        SDVariable var = xc.mul(xc).mean(true, 1);                         // [N, 1] population variance
-        return xc.mul(sd.math().rsqrt(var.add(eps))).mul(gain).add(params.get(biasName)); // [N, D]
+        return NormOp.layerNorm(sd, x, gain, params.get(biasName), eps);    // [N, D]
     }
 
     /** Rotary embedding on [N, D] queries or keys, "rotate half" layout per head. */
