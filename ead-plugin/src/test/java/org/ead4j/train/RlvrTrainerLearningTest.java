@@ -25,7 +25,12 @@ import org.ead4j.tokenizer.CharTokenizer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** RLVR with EAD raises the reward of a warm-started policy on one-digit arithmetic. */
+/**
+ * RLVR with EAD raises the reward of a warm-started policy on one-digit arithmetic, for each of three seeds
+ * (each gain positive, mean gain over 0.05). One seed alone is not enough: a change in the last float bit
+ * of an update (a different op order) changes every later sampled token, and the gain of a single 30-step
+ * run moves by about +-0.03 (measured over seeds 5-8: gains 0.04-0.11 with a mean near 0.08).
+ */
 class RlvrTrainerLearningTest {
 
     @TempDir
@@ -33,13 +38,30 @@ class RlvrTrainerLearningTest {
 
     @Test
     void rlRaisesTheRewardOverTheWarmStartAlone() throws Exception {
+        long[] seeds = {5, 6, 7};
+        double sum = 0;
+        StringBuilder all = new StringBuilder();
+        for (long seed : seeds) {
+            double[] beforeAfter = trainAndMeasure(seed);
+            double gain = beforeAfter[1] - beforeAfter[0];
+            all.append(String.format(" seed %d: %.4f -> %.4f;", seed, beforeAfter[0], beforeAfter[1]));
+            assertTrue(gain > 0, "seed " + seed + ": mean@16 on the training prompts before RL " + beforeAfter[0]
+                    + ", after " + beforeAfter[1]);
+            sum += gain;
+        }
+        System.out.println("mean@16 on the training prompts, warm start -> after RL:" + all);
+        assertTrue(sum / seeds.length > 0.05, "mean gain over seeds " + sum / seeds.length + " <= 0.05:" + all);
+    }
+
+    /** Warm start then 30 RL steps with this seed; returns mean@16 on the training prompts before and after RL. */
+    private double[] trainAndMeasure(long seed) throws Exception {
         ArithmeticTask task = TrainingFixtures.arithmetic();
         RlvrTrainer warm = new RlvrTrainer(TrainingFixtures.policy(32), task)
                 .withWarmStart(new SupervisedWarmStart(150, 32, 3e-3))
                 .withSteps(0, 16, 8, 4)
                 .withEvaluation(new Evaluation(4, 4, new ConstantTemperature(1.0), List.of(1)), 0, false)
-                .withSeed(5);
-        TrainingSession.Result w = TrainingSession.start(warm, dir.resolve("warm"), TrainingListener.NONE);
+                .withSeed(seed);
+        TrainingSession.Result w = TrainingSession.start(warm, dir.resolve("warm-" + seed), TrainingListener.NONE);
         Path ckpt = w.runDir().resolve("checkpoints/step-0/policy");
 
         RlvrTrainer rl = new RlvrTrainer(TrainingFixtures.policy(32), task)
@@ -50,14 +72,12 @@ class RlvrTrainerLearningTest {
                 .withUpdates(1, 2)
                 .withEvaluation(new Evaluation(4, 4, new ConstantTemperature(1.0), List.of(1)), 0, false)
                 .withCheckpoints(0, 1)
-                .withSeed(5);
-        TrainingSession.Result r = TrainingSession.start(rl, dir.resolve("rl"), TrainingListener.NONE);
+                .withSeed(seed);
+        TrainingSession.Result r = TrainingSession.start(rl, dir.resolve("rl-" + seed), TrainingListener.NONE);
 
         // the same paired evaluation (same prompts, same random streams) on the training split
         double before = trainReward(ckpt, task);
         double after = trainReward(r.runDir().resolve("checkpoints/step-30/policy"), task);
-        System.out.printf("mean@16 on the training prompts: warm start %.4f, after RL %.4f%n", before, after);
-        assertTrue(after > before + 0.05, "mean@16 on the training prompts: before RL " + before + ", after " + after);
 
         List<ObjectNode> steps = JsonlLog.read(r.runDir().resolve(RunDirectory.STEPS));
         assertEquals(30, steps.size());
@@ -65,6 +85,7 @@ class RlvrTrainerLearningTest {
             assertTrue(Double.isFinite(s.get("actor/loss").asDouble()));
             assertTrue(s.get("rollout/tau_max").asDouble() > 1.0, "EAD explores above tau = 1");
         }
+        return new double[]{before, after};
     }
 
     private static double trainReward(Path policyDir, ArithmeticTask task) throws Exception {
