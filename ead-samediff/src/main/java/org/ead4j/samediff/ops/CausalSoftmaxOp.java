@@ -4,7 +4,6 @@ import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.List;
-import org.ead4j.samediff.compat.BaseJavaOp;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -13,7 +12,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.OpContext;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarMultiplication;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
-import org.nd4j.linalg.api.shape.LongShapeDescriptor;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -29,7 +27,7 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Input: {@code scores} [..., T, T] (FLOAT or DOUBLE); iArg 0 the last axis (rank - 1); tArg 0 the scale. Output: the weights, same shape.
  */
-public class CausalSoftmaxOp extends BaseJavaOp {
+public class CausalSoftmaxOp extends ShapePreservingJavaOp {
 
     /** The op's registered name. */
     public static final String OP_NAME = "ead4j_causal_softmax";
@@ -63,22 +61,6 @@ public class CausalSoftmaxOp extends BaseJavaOp {
     @Override
     public String opName() {
         return OP_NAME;
-    }
-
-    @Override
-    public int getNumOutputs() {
-        return 1;
-    }
-
-    @Override
-    public List<DataType> calculateOutputDataTypes(List<DataType> in) {
-        return List.of(in.get(0));
-    }
-
-    @Override
-    public List<LongShapeDescriptor> calculateOutputShape(OpContext ctx) {
-        INDArray x = input(ctx, 0);
-        return List.of(LongShapeDescriptor.fromShape(x.shape(), x.dataType()));
     }
 
     @Override

@@ -1,14 +1,10 @@
 package org.ead4j.samediff.ops;
 
 import java.util.List;
-import org.ead4j.samediff.compat.BaseJavaOp;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.OpContext;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.GELU;
-import org.nd4j.linalg.api.shape.LongShapeDescriptor;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -22,7 +18,7 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Input: {@code x} (FLOAT or DOUBLE). Output: y shaped like x.
  */
-public class GeluOp extends BaseJavaOp {
+public class GeluOp extends ShapePreservingJavaOp {
 
     /** The op's registered name. */
     public static final String OP_NAME = "ead4j_gelu";
@@ -51,22 +47,6 @@ public class GeluOp extends BaseJavaOp {
     @Override
     public String opName() {
         return OP_NAME;
-    }
-
-    @Override
-    public int getNumOutputs() {
-        return 1;
-    }
-
-    @Override
-    public List<DataType> calculateOutputDataTypes(List<DataType> in) {
-        return List.of(in.get(0));
-    }
-
-    @Override
-    public List<LongShapeDescriptor> calculateOutputShape(OpContext ctx) {
-        INDArray x = input(ctx, 0);
-        return List.of(LongShapeDescriptor.fromShape(x.shape(), x.dataType()));
     }
 
     @Override

@@ -2,14 +2,11 @@ package org.ead4j.samediff.ops;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.ead4j.samediff.compat.BaseJavaOp;
 import org.ead4j.samediff.nd.RowView;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.OpContext;
-import org.nd4j.linalg.api.shape.LongShapeDescriptor;
 
 /**
  * Fused normalisation over the last dimension with a hand-written gradient ({@link NormBpOp}):
@@ -26,7 +23,7 @@ import org.nd4j.linalg.api.shape.LongShapeDescriptor;
  * <p>Inputs: {@code x} [..., D], {@code gain} [D], and {@code bias} [D] for LayerNorm. iArg 0: 0 = LayerNorm,
  * 1 = RMSNorm; tArg 0: epsilon. Output: y shaped like x. FLOAT or DOUBLE.
  */
-public class NormOp extends BaseJavaOp {
+public class NormOp extends ShapePreservingJavaOp {
 
     /** The op's registered name. */
     public static final String OP_NAME = "ead4j_norm";
@@ -75,22 +72,6 @@ public class NormOp extends BaseJavaOp {
     @Override
     public String opName() {
         return OP_NAME;
-    }
-
-    @Override
-    public int getNumOutputs() {
-        return 1;
-    }
-
-    @Override
-    public List<DataType> calculateOutputDataTypes(List<DataType> in) {
-        return List.of(in.get(0));
-    }
-
-    @Override
-    public List<LongShapeDescriptor> calculateOutputShape(OpContext ctx) {
-        INDArray x = input(ctx, 0);
-        return List.of(LongShapeDescriptor.fromShape(x.shape(), x.dataType()));
     }
 
     @Override
