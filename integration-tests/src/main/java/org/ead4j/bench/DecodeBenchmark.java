@@ -327,8 +327,20 @@ public class DecodeBenchmark implements Callable<Integer> {
         row.put("naive_same_tokens", naive[2]);
         row.put("logit_diff_full", diff[0]);
         row.put("logit_diff_decode", diff[1]);
+        row.put("ours_weight_sync_ms", weightSyncMs(ours));
         row.put("load_avg", Stats.loadAverage());
         return row;
+    }
+
+    /** Median time of copying the policy's weights into the decoder, as the trainer does after each update. */
+    private static double weightSyncMs(KvCacheDecoder dec) {
+        List<Double> ms = new ArrayList<>();
+        for (int i = 0; i < 11; i++) {
+            long t0 = System.nanoTime();
+            dec.syncWeights();
+            ms.add((System.nanoTime() - t0) / 1e6);
+        }
+        return Stats.median(ms.subList(1, ms.size()));
     }
 
     private Run runOurs(KvCacheDecoder dec, int[][] prompts, int n) {
