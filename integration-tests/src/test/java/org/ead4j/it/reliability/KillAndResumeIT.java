@@ -52,7 +52,7 @@ class KillAndResumeIT {
         }
 
         String describe() {
-            return (point != null ? point + ":" + step : "timed (after " + lines + " step lines + random delay)")
+            return (point != null ? point + ":" + step : "timed (after " + lines + " step lines, at a random moment of the next step)")
                     + (corruptNewest ? ", then a byte of the newest checkpoint flipped" : "");
         }
     }
