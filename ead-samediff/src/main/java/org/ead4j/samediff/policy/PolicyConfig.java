@@ -13,13 +13,20 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Shape and initialisation of the decoder-only policy transformer ({@link PolicyTransformer}).
+ * Shape and initialisation of the decoder-only policy transformer ({@link PolicyTransformer}): one
+ * description that both the SameDiff training graph and the KV-cache decoder read.
  *
- * <p>The architecture is a pre-norm causal transformer (GPT-2 / nanoGPT block order,
+ * <p>{@link Architecture#GPT} (the default) is a pre-norm causal transformer (GPT-2 / nanoGPT block order,
  * {@code x = x + attn(norm1(x)); x = x + mlp(norm2(x))}) with a final norm before the output head,
  * linear layers without biases, and a GELU MLP of width {@link #ffnWidth()}. Initialisation follows
  * GPT-2: normal(0, initStd) for every matrix, with the residual output projections scaled by
  * {@code 1/sqrt(2 * numLayers)}; norm gains 1 and biases 0.
+ *
+ * <p>The Hugging Face families ({@link Architecture#LLAMA}, {@link Architecture#QWEN2}, {@link Architecture#QWEN3})
+ * follow transformers' modeling_llama/qwen2/qwen3: RMSNorm, rotary embeddings (optionally with Llama 3 scaling),
+ * grouped-query attention ({@link #numKvHeads()}), a head dimension that may differ from dModel / numHeads,
+ * optional q/k/v, output and MLP biases, optional per-head q/k RMSNorm, and a SwiGLU MLP; docs/architectures.md
+ * lists how each config.json field maps onto these fields.
  */
 public class PolicyConfig implements Configurable, Provenancable<ConfiguredObjectProvenance> {
 
@@ -67,6 +74,48 @@ public class PolicyConfig implements Configurable, Provenancable<ConfiguredObjec
 
     @Config(description = "Rotary base theta (only used with positions = ROTARY). RoFormer / Llama 2 default: 10000.")
     private double ropeBase = 10000.0;
+
+    @Config(description = "Model family: GPT (ead4j's own, fused q/k/v), LLAMA, QWEN2 or QWEN3 (Hugging Face layouts). "
+            + "Default: GPT.")
+    private Architecture architecture = Architecture.GPT;
+
+    @Config(description = "Key/value heads for grouped-query attention (HF num_key_value_heads); must divide numHeads. "
+            + "0 means numHeads (multi-head attention). Default: 0.")
+    private int numKvHeads = 0;
+
+    @Config(description = "Dimension of one attention head (HF head_dim, Qwen3 sets it independently of dModel). "
+            + "0 means dModel / numHeads. Default: 0.")
+    private int headDim = 0;
+
+    @Config(description = "Feed-forward kind: GELU (GPT-2) or SWIGLU (Llama/Qwen: down(silu(gate(x)) * up(x))). Default: GELU.")
+    private MlpKind mlp = MlpKind.GELU;
+
+    @Config(description = "Biases on the query, key and value projections (Qwen2 always; Llama/Qwen3 attention_bias). Default: false.")
+    private boolean qkvBias = false;
+
+    @Config(description = "Bias on the attention output projection (Llama/Qwen3 attention_bias). Default: false.")
+    private boolean outBias = false;
+
+    @Config(description = "Biases on the MLP projections (Llama mlp_bias). Default: false.")
+    private boolean mlpBias = false;
+
+    @Config(description = "Per-head RMSNorm of queries and keys before the rotary embedding (Qwen3). Default: false.")
+    private boolean qkNorm = false;
+
+    @Config(description = "Rotary frequency rescaling: NONE or LLAMA3 (HF rope_scaling rope_type 'llama3'). Default: NONE.")
+    private RopeScaling ropeScaling = RopeScaling.NONE;
+
+    @Config(description = "LLAMA3 rope scaling: factor. Llama 3.1 default: 8.")
+    private double ropeScalingFactor = 8.0;
+
+    @Config(description = "LLAMA3 rope scaling: low_freq_factor. Llama 3.1 default: 1.")
+    private double ropeLowFreqFactor = 1.0;
+
+    @Config(description = "LLAMA3 rope scaling: high_freq_factor. Llama 3.1 default: 4.")
+    private double ropeHighFreqFactor = 4.0;
+
+    @Config(description = "LLAMA3 rope scaling: original_max_position_embeddings. Llama 3.1 default: 8192.")
+    private int ropeOriginalMaxPositions = 8192;
 
     /** For OLCUT. */
     public PolicyConfig() {
@@ -144,9 +193,58 @@ public class PolicyConfig implements Configurable, Provenancable<ConfiguredObjec
         positive("numLayers", numLayers, 1);
         positive("ffnWidth", ffnWidth, 1);
         positive("maxSeqLen", maxSeqLen, 1);
-        if (dModel % numHeads != 0) {
+        if (numKvHeads < 0) {
+            throw new PropertyException(NAME, "numKvHeads", "numKvHeads = " + numKvHeads
+                    + " is invalid: must be >= 1, or 0 for numHeads");
+        }
+        if (headDim < 0) {
+            throw new PropertyException(NAME, "headDim", "headDim = " + headDim + " is invalid: must be >= 1, or 0 for "
+                    + "dModel / numHeads");
+        }
+        if (headDim == 0 && dModel % numHeads != 0) {
             throw new PropertyException(NAME, "dModel", "dModel = " + dModel + " is invalid: must be divisible by "
-                    + "numHeads = " + numHeads + " (each head gets dModel / numHeads dimensions)");
+                    + "numHeads = " + numHeads + " (each head gets dModel / numHeads dimensions), or set headDim");
+        }
+        if (numHeads % numKvHeads() != 0) {
+            throw new PropertyException(NAME, "numKvHeads", "numKvHeads = " + numKvHeads + " is invalid: must divide "
+                    + "numHeads = " + numHeads + " (each key/value head serves numHeads / numKvHeads query heads)");
+        }
+        if (architecture == null) {
+            throw new PropertyException(NAME, "architecture", "architecture = null is invalid: must be one of "
+                    + java.util.Arrays.toString(Architecture.values()));
+        }
+        if (mlp == null) {
+            throw new PropertyException(NAME, "mlp", "mlp = null is invalid: must be GELU or SWIGLU");
+        }
+        if (ropeScaling == null) {
+            throw new PropertyException(NAME, "ropeScaling", "ropeScaling = null is invalid: must be NONE or LLAMA3");
+        }
+        if (architecture == Architecture.GPT) {
+            // ead4j's GPT keeps its fused [D, 3D] q/k/v layout: none of the Hugging Face features apply
+            gptOnly("numKvHeads", numKvHeads == 0 || numKvHeads == numHeads, numKvHeads);
+            gptOnly("headDim", headDim == 0 || headDim * numHeads == dModel, headDim);
+            gptOnly("mlp", mlp == MlpKind.GELU, mlp);
+            gptOnly("qkvBias", !qkvBias, qkvBias);
+            gptOnly("outBias", !outBias, outBias);
+            gptOnly("mlpBias", !mlpBias, mlpBias);
+            gptOnly("qkNorm", !qkNorm, qkNorm);
+            gptOnly("ropeScaling", ropeScaling == RopeScaling.NONE, ropeScaling);
+        } else {
+            if (norm != NormKind.RMS_NORM || positions != PositionKind.ROTARY || mlp != MlpKind.SWIGLU) {
+                throw new PropertyException(NAME, "architecture", "architecture = " + architecture + " needs norm = "
+                        + "RMS_NORM, positions = ROTARY and mlp = SWIGLU, got " + norm + ", " + positions + ", " + mlp);
+            }
+        }
+        if (ropeScaling == RopeScaling.LLAMA3) {
+            if (!(ropeScalingFactor >= 1) || Double.isInfinite(ropeScalingFactor)) {
+                throw new PropertyException(NAME, "ropeScalingFactor", "ropeScalingFactor = " + ropeScalingFactor
+                        + " is invalid: must be a finite number >= 1");
+            }
+            if (!(ropeLowFreqFactor > 0) || !(ropeHighFreqFactor > ropeLowFreqFactor) || Double.isInfinite(ropeHighFreqFactor)) {
+                throw new PropertyException(NAME, "ropeHighFreqFactor", "ropeLowFreqFactor = " + ropeLowFreqFactor
+                        + ", ropeHighFreqFactor = " + ropeHighFreqFactor + " are invalid: need 0 < low < high, finite");
+            }
+            positive("ropeOriginalMaxPositions", ropeOriginalMaxPositions, 1);
         }
         if (norm == null) {
             throw new PropertyException(NAME, "norm", "norm = null is invalid: must be LAYER_NORM or RMS_NORM");
@@ -155,8 +253,8 @@ public class PolicyConfig implements Configurable, Provenancable<ConfiguredObjec
             throw new PropertyException(NAME, "positions", "positions = null is invalid: must be LEARNED or ROTARY");
         }
         if (positions == PositionKind.ROTARY && headDim() % 2 != 0) {
-            throw new PropertyException(NAME, "dModel", "dModel = " + dModel + " with numHeads = " + numHeads
-                    + " gives head dimension " + headDim() + ", which is invalid for ROTARY positions: "
+            throw new PropertyException(NAME, headDim == 0 ? "dModel" : "headDim", "dModel = " + dModel + " with numHeads = "
+                    + numHeads + " gives head dimension " + headDim() + ", which is invalid for ROTARY positions: "
                     + "it must be even (rotary embedding rotates pairs of dimensions)");
         }
         if (dropout != 0.0) {
@@ -175,6 +273,13 @@ public class PolicyConfig implements Configurable, Provenancable<ConfiguredObjec
         }
         if (!(ropeBase > 1) || Double.isInfinite(ropeBase)) {
             throw new PropertyException(NAME, "ropeBase", "ropeBase = " + ropeBase + " is invalid: must be a finite number > 1");
+        }
+    }
+
+    private static void gptOnly(String field, boolean ok, Object value) {
+        if (!ok) {
+            throw new PropertyException(NAME, field, field + " = " + value + " is invalid for architecture = GPT "
+                    + "(fused q/k/v, GELU MLP, no biases): use LLAMA, QWEN2 or QWEN3 for this feature");
         }
     }
 
@@ -199,9 +304,69 @@ public class PolicyConfig implements Configurable, Provenancable<ConfiguredObjec
         return numHeads;
     }
 
-    /** @return head dimension dModel / numHeads */
+    /** @return head dimension: the configured headDim, or dModel / numHeads when it is 0 */
     public int headDim() {
-        return dModel / numHeads;
+        return headDim > 0 ? headDim : dModel / numHeads;
+    }
+
+    /** @return key/value heads: the configured numKvHeads, or numHeads when it is 0 */
+    public int numKvHeads() {
+        return numKvHeads > 0 ? numKvHeads : numHeads;
+    }
+
+    /** @return the model family */
+    public Architecture architecture() {
+        return architecture;
+    }
+
+    /** @return the feed-forward kind */
+    public MlpKind mlp() {
+        return mlp;
+    }
+
+    /** @return whether q, k and v projections have biases */
+    public boolean qkvBias() {
+        return qkvBias;
+    }
+
+    /** @return whether the attention output projection has a bias */
+    public boolean outBias() {
+        return outBias;
+    }
+
+    /** @return whether the MLP projections have biases */
+    public boolean mlpBias() {
+        return mlpBias;
+    }
+
+    /** @return whether queries and keys get a per-head RMSNorm before the rotary embedding */
+    public boolean qkNorm() {
+        return qkNorm;
+    }
+
+    /** @return the rotary frequency rescaling */
+    public RopeScaling ropeScaling() {
+        return ropeScaling;
+    }
+
+    /** @return LLAMA3 rope scaling factor */
+    public double ropeScalingFactor() {
+        return ropeScalingFactor;
+    }
+
+    /** @return LLAMA3 rope scaling low_freq_factor */
+    public double ropeLowFreqFactor() {
+        return ropeLowFreqFactor;
+    }
+
+    /** @return LLAMA3 rope scaling high_freq_factor */
+    public double ropeHighFreqFactor() {
+        return ropeHighFreqFactor;
+    }
+
+    /** @return LLAMA3 rope scaling original_max_position_embeddings */
+    public int ropeOriginalMaxPositions() {
+        return ropeOriginalMaxPositions;
     }
 
     /** @return number of transformer blocks */
@@ -292,6 +457,22 @@ public class PolicyConfig implements Configurable, Provenancable<ConfiguredObjec
         p.put("initStd", Double.toString(initStd));
         p.put("normEpsilon", Double.toString(normEpsilon));
         p.put("ropeBase", Double.toString(ropeBase));
+        if (architecture != Architecture.GPT) {
+            // GPT checkpoints keep the exact files they had before these fields existed
+            p.put("architecture", architecture.name());
+            p.put("numKvHeads", Integer.toString(numKvHeads));
+            p.put("headDim", Integer.toString(headDim));
+            p.put("mlp", mlp.name());
+            p.put("qkvBias", Boolean.toString(qkvBias));
+            p.put("outBias", Boolean.toString(outBias));
+            p.put("mlpBias", Boolean.toString(mlpBias));
+            p.put("qkNorm", Boolean.toString(qkNorm));
+            p.put("ropeScaling", ropeScaling.name());
+            p.put("ropeScalingFactor", Double.toString(ropeScalingFactor));
+            p.put("ropeLowFreqFactor", Double.toString(ropeLowFreqFactor));
+            p.put("ropeHighFreqFactor", Double.toString(ropeHighFreqFactor));
+            p.put("ropeOriginalMaxPositions", Integer.toString(ropeOriginalMaxPositions));
+        }
         return p;
     }
 
@@ -325,13 +506,20 @@ public class PolicyConfig implements Configurable, Provenancable<ConfiguredObjec
             throw new PropertyException(NAME, "positions", "positions = " + p.get("positions")
                     + " is invalid: must be LEARNED or ROTARY");
         }
-        if (p.containsKey("tiedEmbeddings")) {
-            String v = p.get("tiedEmbeddings").trim();
-            if (!v.equals("true") && !v.equals("false")) {
-                throw new PropertyException(NAME, "tiedEmbeddings", "tiedEmbeddings = " + v + " is invalid: must be true or false");
-            }
-            c.tiedEmbeddings = Boolean.parseBoolean(v);
-        }
+        c.tiedEmbeddings = boolField(p, "tiedEmbeddings", c.tiedEmbeddings);
+        c.architecture = enumField(p, "architecture", Architecture.class, c.architecture);
+        c.numKvHeads = intField(p, "numKvHeads", c.numKvHeads);
+        c.headDim = intField(p, "headDim", c.headDim);
+        c.mlp = enumField(p, "mlp", MlpKind.class, c.mlp);
+        c.qkvBias = boolField(p, "qkvBias", c.qkvBias);
+        c.outBias = boolField(p, "outBias", c.outBias);
+        c.mlpBias = boolField(p, "mlpBias", c.mlpBias);
+        c.qkNorm = boolField(p, "qkNorm", c.qkNorm);
+        c.ropeScaling = enumField(p, "ropeScaling", RopeScaling.class, c.ropeScaling);
+        c.ropeScalingFactor = doubleField(p, "ropeScalingFactor", c.ropeScalingFactor);
+        c.ropeLowFreqFactor = doubleField(p, "ropeLowFreqFactor", c.ropeLowFreqFactor);
+        c.ropeHighFreqFactor = doubleField(p, "ropeHighFreqFactor", c.ropeHighFreqFactor);
+        c.ropeOriginalMaxPositions = intField(p, "ropeOriginalMaxPositions", c.ropeOriginalMaxPositions);
         c.dropout = doubleField(p, "dropout", c.dropout);
         try {
             c.initSeed = p.containsKey("initSeed") ? Long.parseLong(p.get("initSeed").trim()) : c.initSeed;
@@ -356,6 +544,29 @@ public class PolicyConfig implements Configurable, Provenancable<ConfiguredObjec
         }
     }
 
+    private static boolean boolField(Map<String, String> p, String field, boolean dflt) {
+        if (!p.containsKey(field)) {
+            return dflt;
+        }
+        String v = p.get(field).trim();
+        if (!v.equals("true") && !v.equals("false")) {
+            throw new PropertyException(NAME, field, field + " = " + v + " is invalid: must be true or false");
+        }
+        return Boolean.parseBoolean(v);
+    }
+
+    private static <E extends Enum<E>> E enumField(Map<String, String> p, String field, Class<E> type, E dflt) {
+        if (!p.containsKey(field)) {
+            return dflt;
+        }
+        try {
+            return Enum.valueOf(type, p.get(field).trim());
+        } catch (IllegalArgumentException e) {
+            throw new PropertyException(NAME, field, field + " = " + p.get(field) + " is invalid: must be one of "
+                    + java.util.Arrays.toString(type.getEnumConstants()));
+        }
+    }
+
     private static double doubleField(Map<String, String> p, String field, double dflt) {
         if (!p.containsKey(field)) {
             return dflt;
@@ -377,10 +588,11 @@ public class PolicyConfig implements Configurable, Provenancable<ConfiguredObjec
         List<String> out = new ArrayList<>();
         Map<String, String> a = toProperties();
         Map<String, String> b = other.toProperties();
-        for (Map.Entry<String, String> e : a.entrySet()) {
-            String theirs = b.get(e.getKey());
-            if (!Objects.equals(e.getValue(), theirs)) {
-                out.add(e.getKey() + ": " + e.getValue() + " vs " + theirs);
+        java.util.Set<String> keys = new java.util.LinkedHashSet<>(a.keySet());
+        keys.addAll(b.keySet());
+        for (String k : keys) {
+            if (!Objects.equals(a.get(k), b.get(k))) {
+                out.add(k + ": " + a.get(k) + " vs " + b.get(k));
             }
         }
         return out;

@@ -23,6 +23,20 @@ import java.util.Map;
  * final_norm.bias       [D]           LayerNorm only
  * head                  [D, V]        untied output head only
  * </pre>
+ * The Hugging Face families ({@link Architecture#isHuggingFace()}) replace the fused projection and the GELU
+ * MLP, with H heads, K key/value heads of dimension dh each and MLP width F:
+ * <pre>
+ * layer{l}.attn.q       [D, H*dh]     (+ layer{l}.attn.q.bias [H*dh] with qkvBias)
+ * layer{l}.attn.k       [D, K*dh]     (+ .bias [K*dh])
+ * layer{l}.attn.v       [D, K*dh]     (+ .bias [K*dh])
+ * layer{l}.attn.q_norm.gain [dh]      qkNorm only (Qwen3)
+ * layer{l}.attn.k_norm.gain [dh]      qkNorm only
+ * layer{l}.attn.out     [H*dh, D]     (+ layer{l}.attn.out.bias [D] with outBias)
+ * layer{l}.mlp.gate     [D, F]        (+ .bias [F] with mlpBias)
+ * layer{l}.mlp.up       [D, F]        (+ .bias [F])
+ * layer{l}.mlp.down     [F, D]        (+ .bias [D])
+ * </pre>
+ * Matrices are stored {@code [in, out]} (the transpose of Hugging Face's {@code [out, in]}).
  */
 public final class WeightLayout {
 
@@ -105,6 +119,40 @@ public final class WeightLayout {
     }
 
     /**
+     * @param layer block index
+     * @param proj "q", "k", "v", "out", "gate", "up" or "down"
+     * @return name of that projection's matrix in a Hugging Face family model
+     */
+    public static String projection(int layer, String proj) {
+        return "layer" + layer + (proj.equals("gate") || proj.equals("up") || proj.equals("down") ? ".mlp." : ".attn.") + proj;
+    }
+
+    /**
+     * @param layer block index
+     * @param proj as for {@link #projection}
+     * @return name of that projection's bias
+     */
+    public static String projectionBias(int layer, String proj) {
+        return projection(layer, proj) + ".bias";
+    }
+
+    /**
+     * @param layer block index
+     * @return name of the per-head query RMSNorm gain {@code [dh]} (Qwen3)
+     */
+    public static String qNormGain(int layer) {
+        return "layer" + layer + ".attn.q_norm.gain";
+    }
+
+    /**
+     * @param layer block index
+     * @return name of the per-head key RMSNorm gain {@code [dh]} (Qwen3)
+     */
+    public static String kNormGain(int layer) {
+        return "layer" + layer + ".attn.k_norm.gain";
+    }
+
+    /**
      * Every parameter of a configuration with its shape, in the canonical order.
      *
      * @param c the configuration
@@ -119,6 +167,16 @@ public final class WeightLayout {
         s.put(TOKEN_EMBEDDING, new long[]{v, d});
         if (c.positions() == PositionKind.LEARNED) {
             s.put(POSITION_EMBEDDING, new long[]{c.maxSeqLen(), d});
+        }
+        if (c.architecture().isHuggingFace()) {
+            for (int l = 0; l < c.numLayers(); l++) {
+                huggingFaceBlock(c, l, s);
+            }
+            s.put(FINAL_NORM_GAIN, new long[]{d});
+            if (!c.tiedEmbeddings()) {
+                s.put(HEAD, new long[]{d, v});
+            }
+            return s;
         }
         for (int l = 0; l < c.numLayers(); l++) {
             s.put(norm1Gain(l), new long[]{d});
@@ -142,6 +200,34 @@ public final class WeightLayout {
             s.put(HEAD, new long[]{d, v});
         }
         return s;
+    }
+
+    private static void huggingFaceBlock(PolicyConfig c, int l, Map<String, long[]> s) {
+        long d = c.dModel();
+        long f = c.ffnWidth();
+        long dh = c.headDim();
+        long q = c.numHeads() * dh;
+        long kv = c.numKvHeads() * dh;
+        s.put(norm1Gain(l), new long[]{d});
+        linear(s, l, "q", d, q, c.qkvBias());
+        linear(s, l, "k", d, kv, c.qkvBias());
+        linear(s, l, "v", d, kv, c.qkvBias());
+        if (c.qkNorm()) {
+            s.put(qNormGain(l), new long[]{dh});
+            s.put(kNormGain(l), new long[]{dh});
+        }
+        linear(s, l, "out", q, d, c.outBias());
+        s.put(norm2Gain(l), new long[]{d});
+        linear(s, l, "gate", d, f, c.mlpBias());
+        linear(s, l, "up", d, f, c.mlpBias());
+        linear(s, l, "down", f, d, c.mlpBias());
+    }
+
+    private static void linear(Map<String, long[]> s, int l, String proj, long in, long out, boolean bias) {
+        s.put(projection(l, proj), new long[]{in, out});
+        if (bias) {
+            s.put(projectionBias(l, proj), new long[]{out});
+        }
     }
 
     /**
