@@ -11,7 +11,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Batched autoregressive generation with a KV cache, for rollouts: the same function as
- * {@link PolicyTransformer}'s logits, computed incrementally on the decoder's own copy of the weights.
+ * {@link PolicyTransformer}'s logits, computed incrementally on the decoder's own copy of the weights, for every
+ * {@link org.ead4j.samediff.policy.Architecture} (grouped-query models cache only their key/value heads).
  *
  * <p>Flow (nanoGPT's {@code generate} with a cache, llama3.java's preallocated state): {@link #prefill} runs
  * all prompt tokens of all rows (row by row, in chunks of {@link #PREFILL_CHUNK} tokens), filling the cache and
