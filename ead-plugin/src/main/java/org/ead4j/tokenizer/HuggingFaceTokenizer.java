@@ -114,7 +114,7 @@ public class HuggingFaceTokenizer implements Tokenizer {
 
         Map<String, String> opts = new HashMap<>();
         opts.put("addSpecialTokens", "false");
-        opts.put("truncation", "false");
+        opts.put("truncation", "false"); // DJL's default truncates at 512 tokens
         opts.put("padding", "false");
         // the bytes that were hashed are the bytes loaded, so the file cannot change in between
         if (rust != null) {
@@ -122,6 +122,7 @@ public class HuggingFaceTokenizer implements Tokenizer {
         }
         rust = ai.djl.huggingface.tokenizers.HuggingFaceTokenizer.newInstance(
                 new ByteArrayInputStream(files.tokenizerBytes), opts);
+        files.tokenizerBytes = null;
 
         Map<String, String> names = new HashMap<>(files.specialTokenNames);
         chatTemplate = files.chatTemplate == null ? null
