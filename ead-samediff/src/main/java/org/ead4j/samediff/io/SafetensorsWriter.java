@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.concurrency.AffinityManager;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -55,25 +56,62 @@ public final class SafetensorsWriter {
      */
     public static void write(OutputStream out, Map<String, INDArray> tensors, SafetensorsDtype dtype,
                              Map<String, String> metadata) throws IOException {
-        if (dtype == null || !dtype.supported()) {
-            throw new IllegalArgumentException("dtype = " + dtype + " is invalid: must be one of " + SafetensorsDtype.supportedNames());
-        }
-        byte[] header = header(tensors, dtype, metadata);
-        ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length);
-        out.write(len.array());
-        out.write(header);
-        ByteBuffer bytes = ByteBuffer.allocate(CHUNK_FLOATS * 4).order(ByteOrder.LITTLE_ENDIAN);
-        float[] chunk = new float[CHUNK_FLOATS];
-        for (Map.Entry<String, INDArray> e : tensors.entrySet()) {
-            INDArray a = e.getValue();
-            if (a.length() == 0) {
-                continue;
-            }
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        tensors.forEach((n, a) -> shapes.put(n, a.shape()));
+        write(out, shapes, name -> {
+            INDArray a = tensors.get(name);
             INDArray c = a.dataType() == DataType.FLOAT && !a.isView() && a.ordering() == 'c' ? a : a.castTo(DataType.FLOAT).dup('c');
             Nd4j.getAffinityManager().ensureLocation(c, AffinityManager.Location.HOST);
             FloatBuffer fb = c.data().asNioFloat();
             fb.position((int) c.offset());
             fb.limit((int) (c.offset() + c.length()));
+            return fb;
+        }, dtype, metadata);
+    }
+
+    /**
+     * Atomically writes a file from Java float arrays (e.g. optimiser moments), without copying them off-heap first.
+     *
+     * @param file the target
+     * @param shapes name to shape, in file order
+     * @param values name to C-order values (length = product of the shape)
+     * @param dtype F32, BF16 or F16
+     * @param metadata the header's {@code __metadata__}
+     * @return the SHA-256 of the written file
+     * @throws IOException if writing fails
+     */
+    public static String writeFloats(Path file, Map<String, long[]> shapes, Map<String, float[]> values,
+                                     SafetensorsDtype dtype, Map<String, String> metadata) throws IOException {
+        for (Map.Entry<String, long[]> e : shapes.entrySet()) {
+            float[] v = values.get(e.getKey());
+            long n = 1;
+            for (long d : e.getValue()) {
+                n *= d;
+            }
+            if (v == null || v.length != n) {
+                throw new IllegalArgumentException("values of '" + e.getKey() + "' are " + (v == null ? "missing" : v.length
+                        + " long") + "; its shape " + java.util.Arrays.toString(e.getValue()) + " needs " + n);
+            }
+        }
+        return AtomicFiles.write(file, out -> write(out, shapes, name -> FloatBuffer.wrap(values.get(name)), dtype, metadata));
+    }
+
+    private static void write(OutputStream out, Map<String, long[]> shapes, Function<String, FloatBuffer> data,
+                              SafetensorsDtype dtype, Map<String, String> metadata) throws IOException {
+        if (dtype == null || !dtype.supported()) {
+            throw new IllegalArgumentException("dtype = " + dtype + " is invalid: must be one of " + SafetensorsDtype.supportedNames());
+        }
+        byte[] header = header(shapes, dtype, metadata);
+        ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length);
+        out.write(len.array());
+        out.write(header);
+        ByteBuffer bytes = ByteBuffer.allocate(CHUNK_FLOATS * 4).order(ByteOrder.LITTLE_ENDIAN);
+        float[] chunk = new float[CHUNK_FLOATS];
+        for (Map.Entry<String, long[]> e : shapes.entrySet()) {
+            if (numel(e.getValue()) == 0) {
+                continue;
+            }
+            FloatBuffer fb = data.apply(e.getKey()); // one tensor at a time (a view is copied to C order here)
             while (fb.hasRemaining()) {
                 int k = Math.min(CHUNK_FLOATS, fb.remaining());
                 fb.get(chunk, 0, k);
@@ -84,6 +122,13 @@ public final class SafetensorsWriter {
         }
     }
 
+    private static long numel(long[] shape) {
+        long n = 1;
+        for (long d : shape) {
+            n *= d;
+        }
+        return n;
+    }
 
     private static void encode(float[] src, int n, SafetensorsDtype dtype, ByteBuffer dst) {
         switch (dtype) {
@@ -107,25 +152,25 @@ public final class SafetensorsWriter {
     /**
      * The header bytes (JSON padded with spaces to a multiple of 8) for these tensors.
      *
-     * @param tensors name to array, in file order
+     * @param tensors name to shape, in file order
      * @param dtype the stored type
      * @param metadata the {@code __metadata__} map
      * @return the padded header
      */
-    static byte[] header(Map<String, INDArray> tensors, SafetensorsDtype dtype, Map<String, String> metadata) {
+    static byte[] header(Map<String, long[]> tensors, SafetensorsDtype dtype, Map<String, String> metadata) {
         Map<String, Object> h = new LinkedHashMap<>();
         if (metadata != null && !metadata.isEmpty()) {
             h.put(SafetensorsFile.METADATA_KEY, new LinkedHashMap<>(metadata));
         }
         long offset = 0;
-        for (Map.Entry<String, INDArray> e : tensors.entrySet()) {
+        for (Map.Entry<String, long[]> e : tensors.entrySet()) {
             if (e.getKey().equals(SafetensorsFile.METADATA_KEY)) {
                 throw new IllegalArgumentException("a tensor cannot be named " + SafetensorsFile.METADATA_KEY);
             }
-            long n = e.getValue().length() * dtype.bytes();
+            long n = numel(e.getValue()) * dtype.bytes();
             Map<String, Object> t = new LinkedHashMap<>();
             t.put("dtype", dtype.name());
-            t.put("shape", e.getValue().shape());
+            t.put("shape", e.getValue());
             t.put("data_offsets", List.of(offset, offset + n));
             h.put(e.getKey(), t);
             offset += n;
