@@ -3,15 +3,18 @@ package org.ead4j.samediff.hf;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.ead4j.samediff.io.AtomicFiles;
 import org.ead4j.samediff.io.SafetensorsDtype;
 import org.ead4j.samediff.io.SafetensorsModel;
+import org.ead4j.samediff.io.SafetensorsWriter;
 import org.ead4j.samediff.policy.PolicyConfig;
 import org.ead4j.samediff.policy.PolicyTransformer;
 import org.ead4j.samediff.policy.WeightLayout;
@@ -99,23 +102,49 @@ public final class HfExporter {
      */
     public static List<Path> export(Path outDir, PolicyConfig config, Map<String, INDArray> params, Options options)
             throws IOException {
+        Map<String, long[]> shapes = WeightLayout.shapes(config);
+        for (Map.Entry<String, long[]> e : shapes.entrySet()) {
+            INDArray a = params.get(e.getKey());
+            if (a == null || !java.util.Arrays.equals(a.shape(), e.getValue())) {
+                throw new IllegalArgumentException("parameter '" + e.getKey() + "' is " + (a == null ? "missing"
+                        : "of shape " + java.util.Arrays.toString(a.shape())) + "; the configuration needs "
+                        + java.util.Arrays.toString(e.getValue()));
+            }
+        }
+        // a transposed view: the writer copies one tensor at a time into C order
+        return export(outDir, config, name -> {
+            INDArray a = params.get(name);
+            return SafetensorsWriter.floats(HfTensorNames.transposed(name) ? a.transpose() : a);
+        }, options);
+    }
+
+    /**
+     * Exports a configuration whose weights are produced one parameter at a time (so that a model larger than memory
+     * can be written).
+     *
+     * @param outDir the folder (created if needed)
+     * @param config a LLAMA, QWEN2 or QWEN3 configuration
+     * @param hfLayoutValues called once per parameter (ead4j name) in {@link WeightLayout} order: its C-order values
+     *                       in the Hugging Face layout, i.e. already transposed where {@link HfTensorNames#transposed}
+     * @param options dtype, shards, tokenizer, special ids
+     * @return the files written
+     * @throws IOException if writing fails
+     * @throws IllegalArgumentException if the configuration has no Hugging Face equivalent
+     */
+    public static List<Path> export(Path outDir, PolicyConfig config, Function<String, FloatBuffer> hfLayoutValues,
+                                    Options options) throws IOException {
         HfConfig hf = new HfConfig(config, options.bosId(), options.eosIds(), options.padId(), options.dtype().torchName());
         ObjectNode configJson = hf.toConfigJson(options.dtype().torchName()); // refuses GPT and foreign combinations
         Map<String, long[]> shapes = WeightLayout.shapes(config);
-        Map<String, INDArray> tensors = new LinkedHashMap<>();
+        Map<String, long[]> hfShapes = new LinkedHashMap<>();
+        Map<String, String> ead4jByHf = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : HfTensorNames.map(config).entrySet()) {
-            INDArray a = params.get(e.getKey());
-            if (a == null || !java.util.Arrays.equals(a.shape(), shapes.get(e.getKey()))) {
-                throw new IllegalArgumentException("parameter '" + e.getKey() + "' is " + (a == null ? "missing"
-                        : "of shape " + java.util.Arrays.toString(a.shape())) + "; the configuration needs "
-                        + java.util.Arrays.toString(shapes.get(e.getKey())));
-            }
-            // a transposed view: the writer copies one tensor at a time into C order
-            tensors.put(e.getValue(), HfTensorNames.transposed(e.getKey()) ? a.transpose() : a);
+            hfShapes.put(e.getValue(), HfTensorNames.hfShape(e.getKey(), shapes.get(e.getKey())));
+            ead4jByHf.put(e.getValue(), e.getKey());
         }
         Files.createDirectories(outDir);
-        List<Path> written = new ArrayList<>(SafetensorsModel.write(outDir, tensors, options.dtype(), options.maxShardBytes(),
-                Map.of("format", "pt")));
+        List<Path> written = new ArrayList<>(SafetensorsModel.write(outDir, hfShapes,
+                n -> hfLayoutValues.apply(ead4jByHf.get(n)), options.dtype(), options.maxShardBytes(), Map.of("format", "pt")));
         ObjectMapper om = new ObjectMapper();
         written.add(writeJson(outDir.resolve(HfConfig.CONFIG_FILE), om, configJson));
         written.add(writeJson(outDir.resolve(HfConfig.GENERATION_CONFIG_FILE), om, hf.toGenerationConfigJson()));

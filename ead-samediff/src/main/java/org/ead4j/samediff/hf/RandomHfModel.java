@@ -1,6 +1,7 @@
 package org.ead4j.samediff.hf;
 
 import java.io.IOException;
+import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -133,6 +134,31 @@ public final class RandomHfModel {
         PolicyConfig config = spec.policyConfig();
         HfExporter.Options opts = new HfExporter.Options(dtype, SafetensorsModel.DEFAULT_MAX_SHARD_BYTES, tokenizerSource,
                 bosId, eosIds, null);
-        return HfExporter.export(outDir, config, weights(config), opts);
+        Map<String, long[]> shapes = WeightLayout.shapes(config);
+        // generated and written one tensor at a time: a real shape needs no memory for the whole model
+        return HfExporter.export(outDir, config, name -> {
+            long[] shape = shapes.get(name);
+            float[] v = WeightInit.values(config, name, (int) numel(shape));
+            return FloatBuffer.wrap(HfTensorNames.transposed(name) ? transpose(v, (int) shape[0], (int) shape[1]) : v);
+        }, opts);
+    }
+
+    private static long numel(long[] shape) {
+        long n = 1;
+        for (long s : shape) {
+            n *= s;
+        }
+        return n;
+    }
+
+    /** [rows, cols] C order to [cols, rows] C order. */
+    private static float[] transpose(float[] v, int rows, int cols) {
+        float[] t = new float[v.length];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                t[c * rows + r] = v[r * cols + c];
+            }
+        }
+        return t;
     }
 }

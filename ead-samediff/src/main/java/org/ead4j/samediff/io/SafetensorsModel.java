@@ -235,16 +235,39 @@ public final class SafetensorsModel implements AutoCloseable {
      */
     public static List<Path> write(Path dir, Map<String, INDArray> tensors, SafetensorsDtype dtype, long maxShardBytes,
                                    Map<String, String> metadata) throws IOException {
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        tensors.forEach((n, a) -> shapes.put(n, a.shape()));
+        return write(dir, shapes, n -> SafetensorsWriter.floats(tensors.get(n)), dtype, maxShardBytes, metadata);
+    }
+
+    /**
+     * As {@link #write(Path, Map, SafetensorsDtype, long, Map)}, with each tensor's values produced when it is written
+     * (one tensor in memory at a time).
+     *
+     * @param dir the folder (created if needed)
+     * @param shapes name to shape, in file order
+     * @param data called once per tensor, in order: its C-order float32 values
+     * @param dtype F32, BF16 or F16
+     * @param maxShardBytes shard size threshold in bytes of tensor data
+     * @param metadata each file's {@code __metadata__}
+     * @return the files written, in order
+     * @throws IOException if writing fails
+     */
+    public static List<Path> write(Path dir, Map<String, long[]> shapes, java.util.function.Function<String, java.nio.FloatBuffer> data,
+                                   SafetensorsDtype dtype, long maxShardBytes, Map<String, String> metadata) throws IOException {
         if (maxShardBytes <= 0) {
             throw new IllegalArgumentException("maxShardBytes = " + maxShardBytes + " is invalid: must be > 0");
         }
         Files.createDirectories(dir);
-        List<Map<String, INDArray>> groups = new ArrayList<>();
-        Map<String, INDArray> cur = new LinkedHashMap<>();
+        List<Map<String, long[]>> groups = new ArrayList<>();
+        Map<String, long[]> cur = new LinkedHashMap<>();
         long curBytes = 0;
         long total = 0;
-        for (Map.Entry<String, INDArray> e : tensors.entrySet()) {
-            long b = e.getValue().length() * dtype.bytes();
+        for (Map.Entry<String, long[]> e : shapes.entrySet()) {
+            long b = dtype.bytes();
+            for (long d : e.getValue()) {
+                b *= d;
+            }
             if (!cur.isEmpty() && curBytes + b > maxShardBytes) {
                 groups.add(cur);
                 cur = new LinkedHashMap<>();
@@ -258,7 +281,7 @@ public final class SafetensorsModel implements AutoCloseable {
         List<Path> out = new ArrayList<>();
         if (groups.size() == 1) {
             out.add(dir.resolve(SINGLE_FILE));
-            SafetensorsWriter.write(out.get(0), groups.get(0), dtype, metadata);
+            SafetensorsWriter.write(out.get(0), groups.get(0), data, dtype, metadata);
             deleteShards(dir, List.of());
             Files.deleteIfExists(dir.resolve(INDEX_FILE));
             return out;
@@ -267,7 +290,7 @@ public final class SafetensorsModel implements AutoCloseable {
         Map<String, String> weightMap = new TreeMap<>();
         for (int i = 0; i < n; i++) {
             String name = String.format("model-%05d-of-%05d.safetensors", i + 1, n);
-            SafetensorsWriter.write(dir.resolve(name), groups.get(i), dtype, metadata);
+            SafetensorsWriter.write(dir.resolve(name), groups.get(i), data, dtype, metadata);
             out.add(dir.resolve(name));
             for (String t : groups.get(i).keySet()) {
                 weightMap.put(t, name);

@@ -58,15 +58,22 @@ public final class SafetensorsWriter {
                              Map<String, String> metadata) throws IOException {
         Map<String, long[]> shapes = new LinkedHashMap<>();
         tensors.forEach((n, a) -> shapes.put(n, a.shape()));
-        write(out, shapes, name -> {
-            INDArray a = tensors.get(name);
-            INDArray c = a.dataType() == DataType.FLOAT && !a.isView() && a.ordering() == 'c' ? a : a.castTo(DataType.FLOAT).dup('c');
-            Nd4j.getAffinityManager().ensureLocation(c, AffinityManager.Location.HOST);
-            FloatBuffer fb = c.data().asNioFloat();
-            fb.position((int) c.offset());
-            fb.limit((int) (c.offset() + c.length()));
-            return fb;
-        }, dtype, metadata);
+        write(out, shapes, name -> floats(tensors.get(name)), dtype, metadata);
+    }
+
+    /**
+     * The C-order float32 values of an array as a buffer (no copy for a C-order float array that is not a view).
+     *
+     * @param a any floating-point array
+     * @return its values, position to limit
+     */
+    public static FloatBuffer floats(INDArray a) {
+        INDArray c = a.dataType() == DataType.FLOAT && !a.isView() && a.ordering() == 'c' ? a : a.castTo(DataType.FLOAT).dup('c');
+        Nd4j.getAffinityManager().ensureLocation(c, AffinityManager.Location.HOST);
+        FloatBuffer fb = c.data().asNioFloat();
+        fb.position((int) c.offset());
+        fb.limit((int) (c.offset() + c.length()));
+        return fb;
     }
 
     /**
@@ -96,6 +103,23 @@ public final class SafetensorsWriter {
         return AtomicFiles.write(file, out -> write(out, shapes, name -> FloatBuffer.wrap(values.get(name)), dtype, metadata));
     }
 
+    /**
+     * Atomically writes a file whose tensors are produced one at a time, so that a model larger than memory can be
+     * written (e.g. random initialisation of a real shape).
+     *
+     * @param file the target
+     * @param shapes name to shape, in file order
+     * @param data called once per tensor, in order: its C-order float32 values (position to limit)
+     * @param dtype F32, BF16 or F16
+     * @param metadata the header's {@code __metadata__}
+     * @return the SHA-256 of the written file
+     * @throws IOException if writing fails
+     */
+    public static String write(Path file, Map<String, long[]> shapes, Function<String, FloatBuffer> data,
+                               SafetensorsDtype dtype, Map<String, String> metadata) throws IOException {
+        return AtomicFiles.write(file, out -> write(out, shapes, data, dtype, metadata));
+    }
+
     private static void write(OutputStream out, Map<String, long[]> shapes, Function<String, FloatBuffer> data,
                               SafetensorsDtype dtype, Map<String, String> metadata) throws IOException {
         if (dtype == null || !dtype.supported()) {
@@ -112,6 +136,10 @@ public final class SafetensorsWriter {
                 continue;
             }
             FloatBuffer fb = data.apply(e.getKey()); // one tensor at a time (a view is copied to C order here)
+            if (fb.remaining() != numel(e.getValue())) {
+                throw new IllegalArgumentException("tensor '" + e.getKey() + "' has " + fb.remaining() + " values; its shape "
+                        + java.util.Arrays.toString(e.getValue()) + " needs " + numel(e.getValue()));
+            }
             while (fb.hasRemaining()) {
                 int k = Math.min(CHUNK_FLOATS, fb.remaining());
                 fb.get(chunk, 0, k);
