@@ -26,9 +26,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * A decoder-only causal pre-norm transformer (GPT-2 / nanoGPT block structure; Llama's RMSNorm and rotary
- * positions as options) built as a SameDiff graph, with per-position log-probabilities of given next
- * tokens as outputs, so that RL losses can be added on top in the same graph.
+ * A decoder-only causal pre-norm transformer built as a SameDiff graph, with per-position log-probabilities of
+ * given next tokens as outputs, so that RL losses can be added on top in the same graph. {@link Architecture#GPT}
+ * is GPT-2 / nanoGPT's block structure (Llama's RMSNorm and rotary positions as options); the Hugging Face
+ * families ({@link Architecture#LLAMA}, {@link Architecture#QWEN2}, {@link Architecture#QWEN3}) follow
+ * transformers' modeling code: q/k/v projections with optional biases, optional per-head q/k RMSNorm,
+ * grouped-query attention, SwiGLU MLP (docs/architectures.md, "The math").
  *
  * <p>Placeholders: {@link #TOKENS} INT32 [B, T] input ids (right-padded), {@link #TARGETS} INT32 [B, T] the
  * next-token ids to score, {@link #INV_TAU} FLOAT [B, T] the inverse temperature 1/tau_t per position
@@ -45,8 +48,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>DL4J 1.0.0-M2.1 workarounds used here (notes/samediff-m2.1.md Sec. 4): {@link EmbeddingOp} instead of
  * {@code sd.gather}; 2D {@code [B*T, D]} matmuls instead of {@code tensorMmul}; {@code logSoftmax} without
  * a dimension argument; a hand-made causal mask; {@code sparseSoftmaxCrossEntropy} is never used. For speed
- * (slow M2.1 backward kernels), norms, GELU and the masked attention softmax are fused Java ops with
- * hand-written gradients: {@link NormOp}, {@link GeluOp}, {@link CausalSoftmaxOp}.
+ * (slow M2.1 backward kernels), norms, GELU, SwiGLU's gated unit and the masked attention softmax are fused Java
+ * ops with hand-written gradients: {@link NormOp}, {@link GeluOp}, {@link SiluMulOp}, {@link CausalSoftmaxOp}.
  *
  * <p>Parameters live in the graph; {@link #parameters()} returns the live arrays, which an optimiser updates
  * in place, so the graph and any decoder reading them see new weights without copies. Not thread-safe.
