@@ -19,8 +19,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@link WeightLayout} names ({@code [in, out]} matrices), ready for {@link #policy()}.
  *
  * <p>{@link #load} maps one tensor at a time from the safetensors files (F32, BF16 or F16), converts it to float32
- * off-heap and, for linear layers, transposes it into a C-order copy; the file's pages are never on the Java heap and
- * at most one tensor exists twice at a time. The weights must match the configuration exactly: a missing tensor, a
+ * off-heap, transposing linear layers block by block on the way; the weights are never on the Java heap and never
+ * held twice. The weights must match the configuration exactly: a missing tensor, a
  * tensor the configuration has no parameter for, or a wrong shape is a one-line {@link ModelFileException} naming the
  * file and the tensor. Two exceptions, both as in transformers: {@code *.rotary_emb.inv_freq} buffers (written by old
  * conversions) are skipped, and with {@code tie_word_embeddings} an {@code lm_head.weight} is accepted only when it
@@ -84,13 +84,8 @@ public record HfModel(Path dir, HfConfig config, Map<String, INDArray> weights) 
                         + " that config.json describes (extra tensor)");
             }
             for (Map.Entry<String, String> e : names.entrySet()) {
-                INDArray a = files.read(e.getValue());
-                if (HfTensorNames.transposed(e.getKey())) {
-                    INDArray t = a.transpose().dup('c');
-                    a.close();
-                    a = t;
-                }
-                weights.put(e.getKey(), a);
+                weights.put(e.getKey(), HfTensorNames.transposed(e.getKey())
+                        ? files.readTransposed(e.getValue()) : files.read(e.getValue()));
             }
             if (pc.tiedEmbeddings() && stored.containsKey(HfTensorNames.LM_HEAD)) {
                 SafetensorsFile.TensorInfo head = stored.get(HfTensorNames.LM_HEAD);

@@ -273,56 +273,144 @@ public final class SafetensorsFile implements AutoCloseable {
      * @throws IOException if the file cannot be read
      */
     public INDArray read(String name) throws IOException {
+        TensorInfo t = readable(name);
+        INDArray out = allocate(t.shape());
+        if (t.numel() == 0) {
+            return out;
+        }
+        FloatBuffer dst = hostFloats(out);
+        convert(t, (v, n) -> dst.put(v, 0, n));
+        Nd4j.getAffinityManager().tagLocation(out, AffinityManager.Location.HOST);
+        return out;
+    }
+
+    /**
+     * Reads a matrix {@code [rows, cols]} as its transpose {@code [cols, rows]}, a new float32 C-order array (off-heap),
+     * transposing block by block while converting, so no second full-size copy is made. This is how Hugging Face's
+     * {@code [out, in]} linear weights become ead4j's {@code [in, out]}.
+     *
+     * @param name a rank-2 tensor
+     * @return the transposed array
+     * @throws ModelFileException if the file has no such tensor, it is not rank 2, or its dtype is not supported
+     * @throws IOException if the file cannot be read
+     */
+    public INDArray readTransposed(String name) throws IOException {
+        TensorInfo t = readable(name);
+        if (t.shape().length != 2) {
+            throw new ModelFileException(file, name, "has shape " + Arrays.toString(t.shape()) + "; a matrix (rank 2) is needed");
+        }
+        int rows = (int) t.shape()[0];
+        int cols = (int) t.shape()[1];
+        INDArray out = allocate(new long[]{cols, rows});
+        if (t.numel() == 0) {
+            return out;
+        }
+        FloatBuffer dst = hostFloats(out);
+        int blockRows = Math.max(1, Math.min(rows, (1 << 20) / Math.max(1, cols))); // a block of about 4 MB
+        float[] block = new float[blockRows * cols];
+        float[] column = new float[blockRows];
+        int[] filled = {0, 0}; // values in the block, first row of the block
+        convert(t, (v, n) -> {
+            int i = 0;
+            while (i < n) {
+                int k = Math.min(n - i, block.length - filled[0]);
+                System.arraycopy(v, i, block, filled[0], k);
+                filled[0] += k;
+                i += k;
+                if (filled[0] == block.length || filled[1] * (long) cols + filled[0] == (long) rows * cols) {
+                    int r = filled[0] / cols;
+                    for (int c = 0; c < cols; c++) {
+                        for (int j = 0; j < r; j++) {
+                            column[j] = block[j * cols + c];
+                        }
+                        dst.put(c * rows + filled[1], column, 0, r);
+                    }
+                    filled[1] += r;
+                    filled[0] = 0;
+                }
+            }
+        });
+        Nd4j.getAffinityManager().tagLocation(out, AffinityManager.Location.HOST);
+        return out;
+    }
+
+    private TensorInfo readable(String name) {
         TensorInfo t = tensors.get(name);
         if (t == null) {
             throw new ModelFileException(file, name, "no such tensor in the file");
         }
-        SafetensorsDtype dt = t.dtype();
-        if (!dt.supported()) {
-            throw new ModelFileException(file, name, "dtype " + dt + " is not supported (supported: "
+        if (!t.dtype().supported()) {
+            throw new ModelFileException(file, name, "dtype " + t.dtype() + " is not supported (supported: "
                     + SafetensorsDtype.supportedNames() + ")");
         }
-        long numel = t.numel();
-        if (numel > Integer.MAX_VALUE - 8) {
-            throw new ModelFileException(file, name, numel + " elements exceed the largest ND4J float buffer");
+        if (t.numel() > Integer.MAX_VALUE - 8) {
+            throw new ModelFileException(file, name, t.numel() + " elements exceed the largest ND4J float buffer");
         }
-        INDArray out = numel == 0 ? Nd4j.create(DataType.FLOAT, t.shape()) : Nd4j.createUninitialized(DataType.FLOAT, t.shape(), 'c');
-        if (numel == 0) {
-            return out;
+        return t;
+    }
+
+    private static INDArray allocate(long[] shape) {
+        long n = 1;
+        for (long d : shape) {
+            n *= d;
         }
+        return n == 0 ? Nd4j.create(DataType.FLOAT, shape) : Nd4j.createUninitialized(DataType.FLOAT, shape, 'c');
+    }
+
+    private static FloatBuffer hostFloats(INDArray out) {
         Nd4j.getAffinityManager().ensureLocation(out, AffinityManager.Location.HOST);
         FloatBuffer dst = out.data().asNioFloat();
         dst.position((int) out.offset());
+        return dst;
+    }
+
+    /** Receives converted values in file order. */
+    private interface Sink {
+        void accept(float[] values, int n);
+    }
+
+    /** Maps the tensor's region window by window and hands its values, converted to float32, to the sink in order. */
+    private void convert(TensorInfo t, Sink sink) throws IOException {
+        SafetensorsDtype dt = t.dtype();
         long pos = dataStart + t.begin();
         long remaining = t.end() - t.begin();
         long chunk = Math.max(dt.bytes(), chunkBytes - chunkBytes % dt.bytes());
-        short[] tmp = dt.bytes() == 2 ? new short[1 << 14] : null;
-        float[] conv = dt.bytes() == 2 ? new float[1 << 14] : null;
+        short[] tmp = new short[1 << 14];
+        float[] conv = new float[1 << 14];
         while (remaining > 0) {
             long len = Math.min(chunk, remaining);
             if (pos + len > channel.size()) {
-                throw new ModelFileException(file, name, "the file ends inside this tensor's data: truncated");
+                throw new ModelFileException(file, t.name(), "the file ends inside this tensor's data: truncated");
             }
             ByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY, pos, len).order(ByteOrder.LITTLE_ENDIAN);
             if (dt == SafetensorsDtype.F32) {
-                dst.put(mapped.asFloatBuffer());
+                FloatBuffer fb = mapped.asFloatBuffer();
+                while (fb.hasRemaining()) {
+                    int k = Math.min(conv.length, fb.remaining());
+                    fb.get(conv, 0, k);
+                    sink.accept(conv, k);
+                }
             } else {
                 ShortBuffer sb = mapped.asShortBuffer();
                 boolean bf16 = dt == SafetensorsDtype.BF16;
                 while (sb.hasRemaining()) {
                     int k = Math.min(tmp.length, sb.remaining());
                     sb.get(tmp, 0, k);
-                    for (int i = 0; i < k; i++) {
-                        conv[i] = bf16 ? FloatCodec.bf16ToFloat(tmp[i]) : FloatCodec.f16ToFloat(tmp[i]);
+                    if (bf16) {
+                        for (int i = 0; i < k; i++) {
+                            conv[i] = Float.intBitsToFloat((tmp[i] & 0xFFFF) << 16);
+                        }
+                    } else {
+                        for (int i = 0; i < k; i++) {
+                            conv[i] = FloatCodec.f16ToFloat(tmp[i]);
+                        }
                     }
-                    dst.put(conv, 0, k);
+                    sink.accept(conv, k);
                 }
             }
             pos += len;
             remaining -= len;
         }
-        Nd4j.getAffinityManager().tagLocation(out, AffinityManager.Location.HOST);
-        return out;
     }
 
     /**

@@ -199,6 +199,21 @@ public final class SafetensorsModel implements AutoCloseable {
     }
 
     /**
+     * Reads a matrix as its transpose ({@link SafetensorsFile#readTransposed}).
+     *
+     * @param name a rank-2 tensor
+     * @return the transposed float32 array
+     * @throws IOException if a file cannot be read
+     */
+    public INDArray readTransposed(String name) throws IOException {
+        SafetensorsFile f = byTensor.get(name);
+        if (f == null) {
+            throw new ModelFileException(files.isEmpty() ? dir : files.get(0).path(), name, "no such tensor in the model files");
+        }
+        return f.readTransposed(name);
+    }
+
+    /**
      * Raw bytes of one tensor, as stored.
      *
      * @param name the tensor

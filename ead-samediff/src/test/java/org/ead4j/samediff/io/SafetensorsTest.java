@@ -121,6 +121,32 @@ class SafetensorsTest {
     }
 
     @Test
+    void readTransposedEqualsTheTransposeAcrossBlocksAndWindows() throws IOException {
+        SplittableRandom r = new SplittableRandom(5);
+        Map<String, INDArray> t = new LinkedHashMap<>();
+        t.put("small", random(r, 3, 5));
+        t.put("row", random(r, 1, 7));
+        t.put("blocks", random(r, 700, 2000)); // 1.4M values: several 4 MB transpose blocks, last one partial
+        long saved = SafetensorsFile.chunkBytes;
+        try {
+            SafetensorsFile.chunkBytes = 1 << 20;
+            for (SafetensorsDtype dt : new SafetensorsDtype[]{SafetensorsDtype.F32, SafetensorsDtype.BF16}) {
+                Path f = tmp.resolve("tr-" + dt + ".safetensors");
+                SafetensorsWriter.write(f, t, dt, Map.of());
+                try (SafetensorsFile sf = SafetensorsFile.open(f)) {
+                    for (String n : t.keySet()) {
+                        INDArray back = sf.readTransposed(n);
+                        assertEquals(sf.read(n).transpose(), back, n);
+                        assertEquals('c', back.ordering());
+                    }
+                }
+            }
+        } finally {
+            SafetensorsFile.chunkBytes = saved;
+        }
+    }
+
+    @Test
     void shardsWithAnIndexReadBackAsOneModel() throws IOException {
         SplittableRandom r = new SplittableRandom(3);
         Map<String, INDArray> t = new LinkedHashMap<>();
