@@ -146,6 +146,43 @@ class SafetensorsTest {
         }
     }
 
+    /** Offsets beyond 2 GB, and a tensor straddling the 2 GB mark, in a sparse file (no real disk use). */
+    @Test
+    void tensorsBeyondTwoGigabytesAreMapped() throws IOException {
+        long pad = (1L << 31) - 10;
+        String json = "{\"pad\":{\"dtype\":\"U8\",\"shape\":[" + pad + "],\"data_offsets\":[0," + pad + "]},"
+                + "\"cross\":{\"dtype\":\"BF16\",\"shape\":[8],\"data_offsets\":[" + pad + "," + (pad + 16) + "]},"
+                + "\"far\":{\"dtype\":\"F32\",\"shape\":[2,2],\"data_offsets\":[" + (pad + 16) + "," + (pad + 32) + "]}}";
+        byte[] h = json.getBytes(StandardCharsets.UTF_8);
+        Path f = tmp.resolve("big.safetensors");
+        long dataStart = 8 + h.length;
+        ByteBuffer cross = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer far = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < 8; i++) {
+            cross.putShort(FloatCodec.floatToBf16(i - 3.5f));
+        }
+        for (int i = 0; i < 4; i++) {
+            far.putFloat(i * 1.25f);
+        }
+        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.SPARSE)) {
+            ch.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, h.length), 0);
+            ch.write(ByteBuffer.wrap(h), 8);
+            ch.write(cross.flip(), dataStart + pad);
+            ch.write(far.flip(), dataStart + pad + 16);
+        }
+        assertTrue(Files.size(f) > (1L << 31));
+        long saved = SafetensorsFile.chunkBytes;
+        try (SafetensorsFile sf = SafetensorsFile.open(f)) {
+            SafetensorsFile.chunkBytes = 6; // windows that split the tensor across the 2 GB mark
+            assertArrayEquals(new float[]{-3.5f, -2.5f, -1.5f, -0.5f, 0.5f, 1.5f, 2.5f, 3.5f}, HostArrays.toFloats(sf.read("cross")));
+            assertArrayEquals(new float[]{0f, 1.25f, 2.5f, 3.75f}, HostArrays.toFloats(sf.read("far")));
+            assertArrayEquals(new float[]{0f, 2.5f, 1.25f, 3.75f}, HostArrays.toFloats(sf.readTransposed("far")));
+            assertThrows(ModelFileException.class, () -> sf.read("pad")); // U8 is not a float type
+        } finally {
+            SafetensorsFile.chunkBytes = saved;
+        }
+    }
+
     @Test
     void shardsWithAnIndexReadBackAsOneModel() throws IOException {
         SplittableRandom r = new SplittableRandom(3);
