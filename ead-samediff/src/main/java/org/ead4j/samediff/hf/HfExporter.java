@@ -40,7 +40,8 @@ public final class HfExporter {
      *
      * @param dtype F32 or BF16 (F16 is also accepted)
      * @param maxShardBytes weights above this size are split into shards ({@link SafetensorsModel#DEFAULT_MAX_SHARD_BYTES})
-     * @param tokenizerSource folder to copy the tokenizer files from, or null
+     * @param tokenizerSource folder to copy the tokenizer files ({@link #TOKENIZER_FILES}) from, a single tokenizer file
+     *                        to copy under its own name, or null
      * @param bosId BOS id for config.json and generation_config.json, or null
      * @param eosIds EOS ids (may be empty)
      * @param padId PAD id or null
@@ -148,10 +149,14 @@ public final class HfExporter {
         ObjectMapper om = new ObjectMapper();
         written.add(writeJson(outDir.resolve(HfConfig.CONFIG_FILE), om, configJson));
         written.add(writeJson(outDir.resolve(HfConfig.GENERATION_CONFIG_FILE), om, hf.toGenerationConfigJson()));
-        if (options.tokenizerSource() != null) {
+        if (options.tokenizerSource() != null && Files.isRegularFile(options.tokenizerSource())) {
+            Path f = options.tokenizerSource(); // a single file (e.g. model new --tokenizer tokenizer.json)
+            AtomicFiles.write(outDir.resolve(f.getFileName().toString()), out -> Files.copy(f, out));
+            written.add(outDir.resolve(f.getFileName().toString()));
+        } else if (options.tokenizerSource() != null) {
             Path src = options.tokenizerSource();
             if (!Files.isDirectory(src)) {
-                throw new IllegalArgumentException("tokenizer source " + src + " is not a folder");
+                throw new IllegalArgumentException("tokenizer source " + src + " is neither a file nor a folder");
             }
             if (!src.toAbsolutePath().normalize().equals(outDir.toAbsolutePath().normalize())) {
                 for (String name : TOKENIZER_FILES) {

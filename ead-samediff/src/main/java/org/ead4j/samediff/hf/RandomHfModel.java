@@ -123,7 +123,7 @@ public final class RandomHfModel {
      * @param outDir the folder
      * @param spec the shape and seed
      * @param dtype F32 or BF16
-     * @param tokenizerSource folder whose tokenizer files are copied, or null
+     * @param tokenizerSource folder whose tokenizer files are copied, a tokenizer.json to copy, or null
      * @param bosId BOS id or null
      * @param eosIds EOS ids
      * @return the files written

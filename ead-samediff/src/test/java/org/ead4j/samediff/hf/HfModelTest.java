@@ -121,6 +121,12 @@ class HfModelTest {
         for (String n : w.keySet()) {
             assertEquals(w.get(n), back.weights().get(n), n);
         }
+        // model new --tokenizer FILE copies that one file
+        Path single = tmp.resolve("single");
+        RandomHfModel.write(single, RandomHfModel.Spec.small(Architecture.QWEN2, 1), SafetensorsDtype.BF16,
+                src.resolve("tokenizer.json"), null, List.of());
+        assertEquals("{\"model\": {}}", Files.readString(single.resolve("tokenizer.json")));
+        assertFalse(Files.exists(single.resolve("tokenizer_config.json")));
     }
 
     // ---- weights that do not match config.json ----
