@@ -13,6 +13,7 @@ import org.ead4j.provenance.ExperimentProvenance;
 import org.ead4j.run.JsonlLog;
 import org.ead4j.run.RunComparison;
 import org.ead4j.run.RunDirectory;
+import org.ead4j.samediff.io.PolicyCheckpoint;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -91,7 +92,7 @@ class TrainingSessionTest {
         assertThrows(RuntimeException.class,
                 () -> TrainingSession.start(TrainingFixtures.tiny(STEPS), run, crashAt(5)));
         // damage step-4's weights: the resume must fall back to step-2 and still end identical
-        Path weights = run.resolve("checkpoints/step-4/policy/weights.bin");
+        Path weights = run.resolve("checkpoints/step-4/policy/" + PolicyCheckpoint.WEIGHTS_FILE);
         byte[] b = Files.readAllBytes(weights);
         b[b.length / 2] ^= 0x5A;
         Files.write(weights, b);

@@ -21,8 +21,10 @@ import org.ead4j.samediff.nd.HostArrays;
 import org.ead4j.samediff.policy.AdamW;
 import org.ead4j.samediff.policy.PolicyConfig;
 import org.ead4j.samediff.policy.PolicyTransformer;
+import org.ead4j.samediff.policy.WeightLayout;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Saves and loads a policy (configuration + float32 weights) and its AdamW optimiser (settings, step count,
@@ -31,11 +33,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>Layout of the directory:
  * <pre>
  * policy.properties     PolicyConfig fields
- * weights.bin           parameters in WeightLayout order ({@link NamedArraysFile})
- * optimizer.properties  AdamW settings and stepCount            (only with an optimiser)
- * adam_m.bin, adam_v.bin first and second moments by parameter  (only with an optimiser)
+ * weights.safetensors   F32 parameters by ead4j name ({@link org.ead4j.samediff.policy.WeightLayout}, [in, out] matrices)
+ * optimizer.properties  AdamW settings and stepCount                        (only with an optimiser)
+ * adam_m.safetensors, adam_v.safetensors  F32 first and second moments      (only with an optimiser)
  * manifest.properties   format, version, and size + SHA-256 of every file above; written last
  * </pre>
+ * The weight and moment files are plain safetensors files (docs/safetensors.md), so Python tools read them directly.
+ * Checkpoints of version 1 ({@code weights.bin}, {@code adam_m.bin}, {@code adam_v.bin} in {@link NamedArraysFile}
+ * format) still load.
  * Each file is written atomically (temp file, fsync, rename). Saving first removes an old manifest, so a
  * save interrupted half-way leaves a directory that {@link #load} rejects instead of mixing two states.
  */
@@ -46,16 +51,24 @@ public final class PolicyCheckpoint {
     /** Policy configuration file. */
     public static final String POLICY_FILE = "policy.properties";
     /** Weights file. */
-    public static final String WEIGHTS_FILE = "weights.bin";
+    public static final String WEIGHTS_FILE = "weights.safetensors";
     /** Optimiser settings file. */
     public static final String OPTIMIZER_FILE = "optimizer.properties";
     /** First moments file. */
-    public static final String ADAM_M_FILE = "adam_m.bin";
+    public static final String ADAM_M_FILE = "adam_m.safetensors";
     /** Second moments file. */
-    public static final String ADAM_V_FILE = "adam_v.bin";
+    public static final String ADAM_V_FILE = "adam_v.safetensors";
+    /** Weights file of version-1 checkpoints ({@link NamedArraysFile}). */
+    public static final String LEGACY_WEIGHTS_FILE = "weights.bin";
+    /** First moments file of version-1 checkpoints. */
+    public static final String LEGACY_ADAM_M_FILE = "adam_m.bin";
+    /** Second moments file of version-1 checkpoints. */
+    public static final String LEGACY_ADAM_V_FILE = "adam_v.bin";
 
     private static final String FORMAT = "ead4j-policy-checkpoint";
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
+    private static final int LEGACY_VERSION = 1;
+    private static final Map<String, String> METADATA = Map.of("format", "pt");
 
     private PolicyCheckpoint() {
     }
@@ -87,21 +100,18 @@ public final class PolicyCheckpoint {
         files.put(POLICY_FILE, AtomicFiles.write(dir.resolve(POLICY_FILE),
                 out -> writeProperties(out, policy.config().toProperties(), "ead4j PolicyConfig")));
 
-        Map<String, NamedArraysFile.Entry> weights = new LinkedHashMap<>();
-        for (Map.Entry<String, INDArray> e : policy.parameters().entrySet()) {
-            weights.put(e.getKey(), new NamedArraysFile.Entry(e.getValue().shape(), HostArrays.toFloats(e.getValue())));
-        }
-        files.put(WEIGHTS_FILE, AtomicFiles.write(dir.resolve(WEIGHTS_FILE), out -> NamedArraysFile.write(out, weights)));
+        Map<String, INDArray> params = policy.parameters();
+        files.put(WEIGHTS_FILE, SafetensorsWriter.write(dir.resolve(WEIGHTS_FILE), params, SafetensorsDtype.F32, METADATA));
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        params.forEach((n, a) -> shapes.put(n, a.shape()));
 
         if (optimizer != null) {
             Map<String, String> opt = new LinkedHashMap<>(optimizer.toProperties());
             opt.put("stepCount", Long.toString(optimizer.stepCount()));
             files.put(OPTIMIZER_FILE, AtomicFiles.write(dir.resolve(OPTIMIZER_FILE),
                     out -> writeProperties(out, opt, "ead4j AdamW settings and step count")));
-            files.put(ADAM_M_FILE, AtomicFiles.write(dir.resolve(ADAM_M_FILE),
-                    out -> NamedArraysFile.write(out, moments(optimizer.firstMoments(), weights))));
-            files.put(ADAM_V_FILE, AtomicFiles.write(dir.resolve(ADAM_V_FILE),
-                    out -> NamedArraysFile.write(out, moments(optimizer.secondMoments(), weights))));
+            files.put(ADAM_M_FILE, writeMoments(dir.resolve(ADAM_M_FILE), optimizer.firstMoments(), shapes));
+            files.put(ADAM_V_FILE, writeMoments(dir.resolve(ADAM_V_FILE), optimizer.secondMoments(), shapes));
         }
 
         Map<String, String> manifest = new LinkedHashMap<>();
@@ -115,15 +125,15 @@ public final class PolicyCheckpoint {
         AtomicFiles.write(dir.resolve(MANIFEST), out -> writeProperties(out, manifest, "ead4j checkpoint manifest"));
     }
 
-    private static Map<String, NamedArraysFile.Entry> moments(Map<String, float[]> m, Map<String, NamedArraysFile.Entry> weights) {
-        Map<String, NamedArraysFile.Entry> out = new LinkedHashMap<>();
-        for (Map.Entry<String, NamedArraysFile.Entry> w : weights.entrySet()) {
-            float[] v = m.get(w.getKey());
-            if (v != null) {
-                out.put(w.getKey(), new NamedArraysFile.Entry(w.getValue().shape(), v));
+    /** Moments of the parameters that have them (none before the first step), in parameter order. */
+    private static String writeMoments(Path file, Map<String, float[]> m, Map<String, long[]> shapes) throws IOException {
+        Map<String, long[]> present = new LinkedHashMap<>();
+        for (Map.Entry<String, long[]> e : shapes.entrySet()) {
+            if (m.containsKey(e.getKey())) {
+                present.put(e.getKey(), e.getValue());
             }
         }
-        return out;
+        return SafetensorsWriter.writeFloats(file, present, m, SafetensorsDtype.F32, METADATA);
     }
 
     /**
@@ -159,15 +169,20 @@ public final class PolicyCheckpoint {
         if (!FORMAT.equals(manifest.get("format"))) {
             throw new IOException(manifestFile + " has format '" + manifest.get("format") + "', expected '" + FORMAT + "'");
         }
-        if (!Integer.toString(VERSION).equals(manifest.get("version"))) {
-            throw new IOException(manifestFile + " has version " + manifest.get("version") + "; this ead4j reads version " + VERSION);
+        boolean legacy = Integer.toString(LEGACY_VERSION).equals(manifest.get("version"));
+        if (!legacy && !Integer.toString(VERSION).equals(manifest.get("version"))) {
+            throw new IOException(manifestFile + " has version " + manifest.get("version") + "; this ead4j reads versions "
+                    + LEGACY_VERSION + " and " + VERSION);
         }
+        String weightsFile = legacy ? LEGACY_WEIGHTS_FILE : WEIGHTS_FILE;
+        String mFile = legacy ? LEGACY_ADAM_M_FILE : ADAM_M_FILE;
+        String vFile = legacy ? LEGACY_ADAM_V_FILE : ADAM_V_FILE;
         verify(dir, manifest, POLICY_FILE, true);
-        verify(dir, manifest, WEIGHTS_FILE, true);
+        verify(dir, manifest, weightsFile, true);
         boolean hasOptimizer = verify(dir, manifest, OPTIMIZER_FILE, false);
         if (hasOptimizer) {
-            verify(dir, manifest, ADAM_M_FILE, true);
-            verify(dir, manifest, ADAM_V_FILE, true);
+            verify(dir, manifest, mFile, true);
+            verify(dir, manifest, vFile, true);
         }
 
         PolicyConfig config;
@@ -184,13 +199,12 @@ public final class PolicyCheckpoint {
             }
         }
 
-        PolicyTransformer policy = new PolicyTransformer(config);
-        Map<String, NamedArraysFile.Entry> weights = NamedArraysFile.read(dir.resolve(WEIGHTS_FILE));
-        Map<String, INDArray> params = policy.parameters();
-        checkNames(dir.resolve(WEIGHTS_FILE), params, weights, true);
-        for (Map.Entry<String, INDArray> e : params.entrySet()) {
-            HostArrays.writeFloats(weights.get(e.getKey()).values(), e.getValue());
-        }
+        Map<String, long[]> params = WeightLayout.shapes(config);
+        Map<String, ArrayData> stored = readArrays(dir.resolve(weightsFile), legacy);
+        checkNames(dir.resolve(weightsFile), params, shapesOf(stored), true);
+        Map<String, INDArray> weights = new LinkedHashMap<>();
+        stored.forEach((n, d) -> weights.put(n, d.array()));
+        PolicyTransformer policy = PolicyTransformer.withWeights(config, weights);
         String hash = manifest.get("weightsSha256");
         if (hash != null && !hash.equals(policy.weightsSha256())) {
             throw new IOException(dir + ": loaded weights do not match the manifest's weightsSha256");
@@ -206,33 +220,64 @@ public final class PolicyCheckpoint {
             } catch (PropertyException | NumberFormatException e) {
                 throw new IOException(dir.resolve(OPTIMIZER_FILE) + " is invalid: " + e.getMessage(), e);
             }
-            Map<String, NamedArraysFile.Entry> m = NamedArraysFile.read(dir.resolve(ADAM_M_FILE));
-            Map<String, NamedArraysFile.Entry> v = NamedArraysFile.read(dir.resolve(ADAM_V_FILE));
-            checkNames(dir.resolve(ADAM_M_FILE), params, m, steps > 0);
-            checkNames(dir.resolve(ADAM_V_FILE), params, v, steps > 0);
+            Map<String, ArrayData> m = readArrays(dir.resolve(mFile), legacy);
+            Map<String, ArrayData> v = readArrays(dir.resolve(vFile), legacy);
+            checkNames(dir.resolve(mFile), params, shapesOf(m), steps > 0);
+            checkNames(dir.resolve(vFile), params, shapesOf(v), steps > 0);
             optimizer.restoreState(steps, values(m), values(v));
         }
         return new Loaded(policy, optimizer);
     }
 
-    private static Map<String, float[]> values(Map<String, NamedArraysFile.Entry> entries) {
-        Map<String, float[]> out = new LinkedHashMap<>();
-        for (Map.Entry<String, NamedArraysFile.Entry> e : entries.entrySet()) {
-            out.put(e.getKey(), e.getValue().values());
+    /** One stored array: its shape and float32 values. */
+    private record ArrayData(long[] shape, INDArray array) {
+    }
+
+    /** Reads a weights or moments file: safetensors (version 2) or {@link NamedArraysFile} (version 1). */
+    private static Map<String, ArrayData> readArrays(Path file, boolean legacy) throws IOException {
+        Map<String, ArrayData> out = new LinkedHashMap<>();
+        if (legacy) {
+            for (Map.Entry<String, NamedArraysFile.Entry> e : NamedArraysFile.read(file).entrySet()) {
+                long[] shape = e.getValue().shape();
+                out.put(e.getKey(), new ArrayData(shape, Nd4j.create(e.getValue().values(), shape, 'c')));
+            }
+            return out;
+        }
+        try (SafetensorsFile f = SafetensorsFile.open(file)) {
+            for (String name : f.tensors().keySet()) {
+                INDArray a = f.read(name);
+                out.put(name, new ArrayData(a.shape(), a));
+            }
+        } catch (ModelFileException e) {
+            throw new IOException(e.getMessage(), e); // a damaged checkpoint file, reported like the other checks
         }
         return out;
     }
 
-    private static void checkNames(Path file, Map<String, INDArray> params, Map<String, NamedArraysFile.Entry> arrays,
-                                   boolean complete) throws IOException {
-        for (Map.Entry<String, NamedArraysFile.Entry> e : arrays.entrySet()) {
-            INDArray p = params.get(e.getKey());
+    private static Map<String, long[]> shapesOf(Map<String, ArrayData> arrays) {
+        Map<String, long[]> out = new LinkedHashMap<>();
+        arrays.forEach((n, a) -> out.put(n, a.shape()));
+        return out;
+    }
+
+    private static Map<String, float[]> values(Map<String, ArrayData> arrays) {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        for (Map.Entry<String, ArrayData> e : arrays.entrySet()) {
+            out.put(e.getKey(), HostArrays.toFloats(e.getValue().array()));
+        }
+        return out;
+    }
+
+    private static void checkNames(Path file, Map<String, long[]> params, Map<String, long[]> arrays, boolean complete)
+            throws IOException {
+        for (Map.Entry<String, long[]> e : arrays.entrySet()) {
+            long[] p = params.get(e.getKey());
             if (p == null) {
                 throw new IOException(file + " holds array '" + e.getKey() + "', which the configuration has no parameter for");
             }
-            if (!Arrays.equals(p.shape(), e.getValue().shape())) {
-                throw new IOException(file + ": array '" + e.getKey() + "' has shape " + Arrays.toString(e.getValue().shape())
-                        + " but the configuration expects " + Arrays.toString(p.shape()));
+            if (!Arrays.equals(p, e.getValue())) {
+                throw new IOException(file + ": array '" + e.getKey() + "' has shape " + Arrays.toString(e.getValue())
+                        + " but the configuration expects " + Arrays.toString(p));
             }
         }
         if (complete) {

@@ -137,7 +137,7 @@ class PolicyCheckpointTest {
             ch.truncate(original.length / 2);
         }
         IOException truncated = assertThrows(IOException.class, () -> PolicyCheckpoint.load(ckpt));
-        assertTrue(truncated.getMessage().contains("truncated") && truncated.getMessage().contains("weights.bin"),
+        assertTrue(truncated.getMessage().contains("truncated") && truncated.getMessage().contains(PolicyCheckpoint.WEIGHTS_FILE),
                 truncated.getMessage());
 
         byte[] flipped = original.clone();
@@ -162,5 +162,72 @@ class PolicyCheckpointTest {
     void doublePolicyCannotBeSaved(@TempDir Path dir) {
         PolicyTransformer p = new PolicyTransformer(CFG, DataType.DOUBLE);
         assertThrows(IllegalArgumentException.class, () -> PolicyCheckpoint.save(dir, p, null));
+    }
+
+    @Test
+    void weightAndMomentFilesAreSafetensors(@TempDir Path dir) throws IOException {
+        PolicyTransformer p = new PolicyTransformer(CFG);
+        AdamW opt = new AdamW(1e-3);
+        addLoss(p);
+        train(p, opt, 0, 1);
+        PolicyCheckpoint.save(dir, p, opt);
+        try (SafetensorsFile w = SafetensorsFile.open(dir.resolve("weights.safetensors"));
+             SafetensorsFile m = SafetensorsFile.open(dir.resolve("adam_m.safetensors"))) {
+            assertEquals(p.parameters().keySet(), w.tensors().keySet());
+            for (Map.Entry<String, INDArray> e : p.parameters().entrySet()) {
+                assertEquals(SafetensorsDtype.F32, w.tensors().get(e.getKey()).dtype());
+                assertEquals(e.getValue(), w.read(e.getKey()), e.getKey());
+                assertArrayEquals(opt.firstMoments().get(e.getKey()), HostArrays.toFloats(m.read(e.getKey())), e.getKey());
+            }
+        }
+    }
+
+    /** A checkpoint of version 1 (NamedArraysFile weights and moments) written before safetensors still loads. */
+    @Test
+    void version1CheckpointsStillLoad(@TempDir Path dir) throws IOException {
+        PolicyTransformer p = new PolicyTransformer(CFG);
+        AdamW opt = new AdamW(1e-3);
+        addLoss(p);
+        train(p, opt, 0, 1);
+        Path v1 = dir.resolve("v1");
+        Files.createDirectories(v1);
+        Map<String, NamedArraysFile.Entry> w = new java.util.LinkedHashMap<>();
+        Map<String, NamedArraysFile.Entry> m = new java.util.LinkedHashMap<>();
+        Map<String, NamedArraysFile.Entry> v = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, INDArray> e : p.parameters().entrySet()) {
+            w.put(e.getKey(), new NamedArraysFile.Entry(e.getValue().shape(), HostArrays.toFloats(e.getValue())));
+            m.put(e.getKey(), new NamedArraysFile.Entry(e.getValue().shape(), opt.firstMoments().get(e.getKey())));
+            v.put(e.getKey(), new NamedArraysFile.Entry(e.getValue().shape(), opt.secondMoments().get(e.getKey())));
+        }
+        Map<String, String> manifest = new java.util.TreeMap<>();
+        manifest.put("format", "ead4j-policy-checkpoint");
+        manifest.put("version", "1");
+        manifest.put("weightsSha256", p.weightsSha256());
+        Map<String, AtomicFiles.Writer> files = new java.util.LinkedHashMap<>();
+        files.put("policy.properties", out -> props(out, p.config().toProperties()));
+        Map<String, String> optProps = new java.util.LinkedHashMap<>(opt.toProperties());
+        optProps.put("stepCount", Long.toString(opt.stepCount()));
+        files.put("optimizer.properties", out -> props(out, optProps));
+        files.put("weights.bin", out -> NamedArraysFile.write(out, w));
+        files.put("adam_m.bin", out -> NamedArraysFile.write(out, m));
+        files.put("adam_v.bin", out -> NamedArraysFile.write(out, v));
+        for (Map.Entry<String, AtomicFiles.Writer> f : files.entrySet()) {
+            manifest.put("file." + f.getKey() + ".sha256", AtomicFiles.write(v1.resolve(f.getKey()), f.getValue()));
+            manifest.put("file." + f.getKey() + ".bytes", Long.toString(Files.size(v1.resolve(f.getKey()))));
+        }
+        AtomicFiles.write(v1.resolve(PolicyCheckpoint.MANIFEST), out -> props(out, manifest));
+
+        PolicyCheckpoint.Loaded old = PolicyCheckpoint.load(v1, CFG);
+        assertEquals(p.weightsSha256(), old.policy().weightsSha256());
+        assertEquals(opt.stepCount(), old.optimizer().stepCount());
+        for (String n : p.parameters().keySet()) {
+            assertArrayEquals(opt.secondMoments().get(n), old.optimizer().secondMoments().get(n), n);
+        }
+    }
+
+    private static void props(java.io.OutputStream out, Map<String, String> values) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        new java.util.TreeMap<>(values).forEach((k, val) -> sb.append(k).append('=').append(val).append('\n'));
+        out.write(sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 }

@@ -154,7 +154,7 @@ class KillAndResumeIT {
                     state.isEmpty() ? "ok" : state));
             assertTrue(state.isEmpty(), "kill " + k + " (" + kill.describe() + ") left a bad run directory: " + state);
             if (kill.corruptNewest()) {
-                Path weights = newest.orElseThrow().dir().resolve("policy").resolve("weights.bin");
+                Path weights = newest.orElseThrow().dir().resolve("policy").resolve(org.ead4j.samediff.io.PolicyCheckpoint.WEIGHTS_FILE);
                 byte[] b = Files.readAllBytes(weights);
                 b[b.length / 2] ^= 0x01;
                 Files.write(weights, b);

@@ -101,7 +101,7 @@ class StorageFaultIT {
         List<String> cmd = new ArrayList<>(List.of("bash", "-c", "ulimit -f " + limitKiB + " && exec \"$@\"", "bash"));
         cmd.addAll(ChildJvm.command(List.of(), List.of("train", "--resume", run.toString(), "--no-plots")));
         ChildJvm.Result limited = ChildJvm.run(cmd, work.resolve("efbig-2.log"), 300);
-        checkFailureAndRecover("file too large (RLIMIT_FSIZE " + limitKiB + " KiB < weights.bin " + weights / 1024
+        checkFailureAndRecover("file too large (RLIMIT_FSIZE " + limitKiB + " KiB < " + PolicyCheckpoint.WEIGHTS_FILE + " " + weights / 1024
                 + " KiB): step-6 checkpoint write", run, limited.exitCode(), limited.output(), "File too large", () -> { });
     }
 
