@@ -21,6 +21,7 @@ import org.ead4j.samediff.ops.NormOp;
 import org.ead4j.samediff.ops.SiluMulOp;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.array.SingleThreadArrayHolder;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -150,6 +151,10 @@ public final class PolicyTransformer {
         this.config = config;
         this.floatType = floatType;
         this.sd = SameDiff.create();
+        // M2.1's default ThreadSafeArrayHolder keeps a per-device duplicate of every variable (twice the weights'
+        // memory: 1.98 GB of float32 weights took 4.0 GB once in a graph); the policy is single-threaded, so one
+        // plain map suffices, and the arrays handed in by withWeights stay the parameters themselves.
+        sd.setArrayHolders(new SingleThreadArrayHolder(), new SingleThreadArrayHolder(), false);
 
         int v = config.vocabSize();
         for (Map.Entry<String, long[]> e : WeightLayout.shapes(config).entrySet()) {
