@@ -33,6 +33,8 @@ public final class CustomOps {
         ops.add(new GeluOp());
         ops.add(new SiluMulOp());
         ops.add(new CausalSoftmaxOp());
+        ops.add(new VocabHeadOp());
+        ops.add(new VocabHeadBpOp());
         ops.add(new PolicyLossOp());
         ops.add(new PolicyLossBpOp());
         return ops;

@@ -19,6 +19,7 @@ import org.ead4j.samediff.ops.EmbeddingOp;
 import org.ead4j.samediff.ops.GeluOp;
 import org.ead4j.samediff.ops.NormOp;
 import org.ead4j.samediff.ops.SiluMulOp;
+import org.ead4j.samediff.ops.VocabHeadOp;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.array.SingleThreadArrayHolder;
@@ -43,6 +44,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * temperedLogProbs             log softmax(z * invTau)[target]  (the EAD behaviour policy, paper Sec. 3)
  * entropy                      -sum_v p_v log p_v, p = softmax(z)
  * </pre>
+ * The last three come from one fused op over chunks of tokens ({@link VocabHeadOp}): training never materialises
+ * the [B*T, V] logits; {@code logits} is computed only when it is requested as an output.
  * Attention is causal and there is no padding mask: with right padding, a real position never attends to
  * a pad, so outputs at real positions are exact and outputs at pad positions must be masked by the loss.
  *
@@ -99,7 +102,20 @@ public final class PolicyTransformer {
      * @param floatType FLOAT or DOUBLE
      */
     public PolicyTransformer(PolicyConfig config, DataType floatType) {
-        this(config, floatType, null);
+        this(config, floatType, null, VocabHeadOp.DEFAULT_CHUNK_TOKENS);
+    }
+
+    /**
+     * As {@link #PolicyTransformer(PolicyConfig, DataType)}, with the number of tokens whose [tokens, V] logits the
+     * output head holds at once when computing log-probs and entropy ({@link VocabHeadOp}); results do not depend
+     * on it beyond float rounding.
+     *
+     * @param config the configuration
+     * @param floatType FLOAT or DOUBLE
+     * @param headChunkTokens tokens per head chunk, &gt; 0 (default {@link VocabHeadOp#DEFAULT_CHUNK_TOKENS})
+     */
+    public PolicyTransformer(PolicyConfig config, DataType floatType, int headChunkTokens) {
+        this(config, floatType, null, headChunkTokens);
     }
 
     /**
@@ -140,10 +156,14 @@ public final class PolicyTransformer {
                         + " but the configuration needs " + Arrays.toString(e.getValue()));
             }
         }
-        return new PolicyTransformer(config, DataType.FLOAT, weights);
+        return new PolicyTransformer(config, DataType.FLOAT, weights, VocabHeadOp.DEFAULT_CHUNK_TOKENS);
     }
 
-    private PolicyTransformer(PolicyConfig config, DataType floatType, Map<String, INDArray> initial) {
+    private PolicyTransformer(PolicyConfig config, DataType floatType, Map<String, INDArray> initial,
+                              int headChunkTokens) {
+        if (headChunkTokens <= 0) {
+            throw new IllegalArgumentException("headChunkTokens must be > 0, got " + headChunkTokens);
+        }
         if (floatType != DataType.FLOAT && floatType != DataType.DOUBLE) {
             throw new IllegalArgumentException("floatType must be FLOAT or DOUBLE, got " + floatType);
         }
@@ -217,16 +237,16 @@ public final class PolicyTransformer {
                 ? sd.mmul(xf, params.get(WeightLayout.TOKEN_EMBEDDING), false, true, false) // [N, V]
                 : xf.mmul(params.get(WeightLayout.HEAD));                                   // [N, V]
 
+        // logits only when asked for (benchmarks, tests, evaluation); the log-prob and entropy outputs come from the
+        // fused chunked head, which never holds [N, V] for the whole batch (VocabHeadOp)
         SDVariable shapeBTV = sd.concat(0, shapeBT, sd.constant(Nd4j.createFromArray((long) v)));
         logits = sd.reshape(LOGITS, z, shapeBTV);                                   // [B, T, V]
-        SDVariable oneHot = sd.oneHot(targets.reshape(-1), v, -1, 1.0, 0.0, floatType); // [N, V]
-        // logSoftmax without a dimension: the dim variant cannot be differentiated in M2.1
-        SDVariable lsm = sd.nn().logSoftmax(z);                                     // [N, V]
-        logProbs = sd.reshape(LOG_PROBS, lsm.mul(oneHot).sum(1), shapeBT);          // [B, T]
-        SDVariable lsmTau = sd.nn().logSoftmax(z.mul(invTau.reshape(-1, 1)));       // [N, V]
-        temperedLogProbs = sd.reshape(TEMPERED_LOG_PROBS, lsmTau.mul(oneHot).sum(1), shapeBT); // [B, T]
-        SDVariable plogp = sd.math().exp(lsm).mul(lsm).sum(1);                      // [N]
-        entropy = sd.reshape(ENTROPY, plogp.neg(), shapeBT);                        // [B, T]
+        SDVariable headMatrix = params.get(config.tiedEmbeddings() ? WeightLayout.TOKEN_EMBEDDING : WeightLayout.HEAD);
+        SDVariable[] stats = VocabHeadOp.head(sd, xf, headMatrix, config.tiedEmbeddings(), targets.reshape(-1),
+                invTau.reshape(-1), headChunkTokens, false);                        // 3 x [N]
+        logProbs = sd.reshape(LOG_PROBS, stats[0], shapeBT);                        // [B, T]
+        temperedLogProbs = sd.reshape(TEMPERED_LOG_PROBS, stats[1], shapeBT);       // [B, T]
+        entropy = sd.reshape(ENTROPY, stats[2], shapeBT);                           // [B, T]
     }
 
     /** Causal multi-head self-attention of one block, [N, D] to [N, D] (before the residual add). */
