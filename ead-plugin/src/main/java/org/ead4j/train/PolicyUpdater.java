@@ -7,6 +7,7 @@ import org.ead4j.loss.LossInputs;
 import org.ead4j.rollout.TrainingBatch;
 import org.ead4j.loss.LossOutputs;
 import org.ead4j.loss.PolicyLoss;
+import org.ead4j.samediff.ops.loss.LossAggregation;
 import org.ead4j.samediff.policy.AdamW;
 import org.ead4j.samediff.policy.GradientResult;
 import org.ead4j.samediff.policy.PolicyTransformer;
@@ -39,6 +40,7 @@ final class PolicyUpdater {
     private final PolicyTransformer policy;
     private final PolicyTransformer reference;
     private final String diagnosticsName;
+    private final LossAggregation aggregation;
 
     /** The outcome of one update: mean loss diagnostics, gradient norm, skipped mini-batches. */
     record Stats(Map<String, Double> diagnostics, double gradNorm, double loss, int updates, int nonFinite,
@@ -55,6 +57,7 @@ final class PolicyUpdater {
     PolicyUpdater(PolicyTransformer policy, PolicyLoss loss, PolicyTransformer reference) {
         this.policy = policy;
         this.reference = reference;
+        this.aggregation = loss.spec().aggregation();
         SameDiff sd = policy.graph();
         DataType ft = policy.floatType();
         SDVariable old = sd.placeHolder(OLD_LOG_PROBS, ft, -1, -1);
@@ -115,6 +118,18 @@ final class PolicyUpdater {
      */
     Stats update(TrainingBatch batch, AdamW optimizer, double lr, int epochs, int miniBatches,
                  java.util.function.LongUnaryOperator selectionKey, boolean skipNonFinite) {
+        return update(batch, optimizer, lr, epochs, miniBatches, 0, selectionKey, skipNonFinite);
+    }
+
+    /**
+     * As {@link #update(TrainingBatch, AdamW, double, int, int, java.util.function.LongUnaryOperator, boolean)},
+     * with each mini-batch's gradient accumulated over micro-batches of at most {@code microBatchRows} rows
+     * ({@link MicroBatches}; 0 = the whole mini-batch in one pass).
+     *
+     * @param microBatchRows rows per forward/backward pass, 0 for the whole mini-batch
+     */
+    Stats update(TrainingBatch batch, AdamW optimizer, double lr, int epochs, int miniBatches, int microBatchRows,
+                 java.util.function.LongUnaryOperator selectionKey, boolean skipNonFinite) {
         DataType ft = policy.floatType();
         INDArray oldAll = logProbs(policy, batch);
         INDArray refAll = reference != null ? logProbs(reference, batch) : null;
@@ -134,20 +149,10 @@ final class PolicyUpdater {
             for (int m = 0; m < mb; m++, index++) {
                 int from = (int) ((long) rows * m / mb);
                 int to = (int) ((long) rows * (m + 1) / mb);
-                TrainingBatch part = batch.slice(from, to);
-                Map<String, INDArray> ph = new HashMap<>();
-                ph.put(PolicyTransformer.TOKENS, part.tokens());
-                ph.put(PolicyTransformer.TARGETS, part.targets());
-                ph.put(PolicyTransformer.INV_TAU, part.invTau().castTo(ft));
-                ph.put(OLD_LOG_PROBS, oldAll.get(NDArrayIndex.interval(from, to), NDArrayIndex.all()).dup());
-                ph.put(BEHAVIOUR_LOG_PROBS, part.behaviourLogProbs().castTo(ft));
-                ph.put(ADVANTAGES, part.advantages().castTo(ft));
-                ph.put(RESPONSE_MASK, part.mask().castTo(ft));
-                ph.put(SELECTION_KEY, Nd4j.scalar(selectionKey.applyAsLong(index)));
-                if (refAll != null) {
-                    ph.put(REFERENCE_LOG_PROBS, refAll.get(NDArrayIndex.interval(from, to), NDArrayIndex.all()).dup());
-                }
-                GradientResult g = policy.gradients(ph, diagnosticsName);
+                long key = selectionKey.applyAsLong(index);
+                MicroBatches.Accumulated acc = miniBatchGradients(batch, from, to, oldAll, refAll, key, microBatchRows);
+                GradientResult g = acc.result();
+                Map<String, Double> d = acc.diagnostics();   // null: read once the result is known to be finite
                 String bad = firstNonFinite(g);
                 if (bad != null) {
                     nonFinite++;
@@ -165,10 +170,12 @@ final class PolicyUpdater {
                     }
                     continue;
                 }
+                if (d == null) {
+                    d = LossOutputs.diagnosticsMap(g.output(diagnosticsName));
+                }
                 gradNormSum += optimizer.step(policy.parameters(), g.gradients(), lr);
                 lossSum += g.loss();
                 updates++;
-                Map<String, Double> d = LossOutputs.diagnosticsMap(g.output(diagnosticsName));
                 for (Map.Entry<String, Double> en : d.entrySet()) {
                     if (en.getKey().endsWith("_max")) {
                         sums.merge(en.getKey(), en.getValue(), Math::max);
@@ -183,6 +190,43 @@ final class PolicyUpdater {
         }
         return new Stats(average(sums, updates), updates == 0 ? Double.NaN : gradNormSum / updates,
                 updates == 0 ? Double.NaN : lossSum / updates, updates, nonFinite, nonFiniteTensor);
+    }
+
+    /**
+     * The loss and gradient of the mini-batch of rows [from, to): one pass, or summed over micro-batches of at most
+     * {@code microBatchRows} rows with the mini-batch's aggregation normaliser ({@link MicroBatches}).
+     *
+     * @return the result; its diagnostics are null for a single pass (read them from the result's output)
+     */
+    MicroBatches.Accumulated miniBatchGradients(TrainingBatch batch, int from, int to, INDArray oldAll, INDArray refAll,
+                                                long key, int microBatchRows) {
+        if (microBatchRows <= 0 || microBatchRows >= to - from) {
+            return new MicroBatches.Accumulated(
+                    policy.gradients(placeholders(batch, from, to, oldAll, refAll, key), diagnosticsName), null);
+        }
+        return MicroBatches.accumulate(batch.slice(from, to).mask(), aggregation, microBatchRows,
+                (a, b) -> policy.gradients(placeholders(batch, from + a, from + b, oldAll, refAll, key), diagnosticsName),
+                diagnosticsName);
+    }
+
+    /** The graph's inputs for rows [from, to) of the step's batch. */
+    private Map<String, INDArray> placeholders(TrainingBatch batch, int from, int to, INDArray oldAll, INDArray refAll,
+                                               long key) {
+        DataType ft = policy.floatType();
+        TrainingBatch part = batch.slice(from, to);
+        Map<String, INDArray> ph = new HashMap<>();
+        ph.put(PolicyTransformer.TOKENS, part.tokens());
+        ph.put(PolicyTransformer.TARGETS, part.targets());
+        ph.put(PolicyTransformer.INV_TAU, part.invTau().castTo(ft));
+        ph.put(OLD_LOG_PROBS, oldAll.get(NDArrayIndex.interval(from, to), NDArrayIndex.all()).dup());
+        ph.put(BEHAVIOUR_LOG_PROBS, part.behaviourLogProbs().castTo(ft));
+        ph.put(ADVANTAGES, part.advantages().castTo(ft));
+        ph.put(RESPONSE_MASK, part.mask().castTo(ft));
+        ph.put(SELECTION_KEY, Nd4j.scalar(key));
+        if (refAll != null) {
+            ph.put(REFERENCE_LOG_PROBS, refAll.get(NDArrayIndex.interval(from, to), NDArrayIndex.all()).dup());
+        }
+        return ph;
     }
 
     /** The name of the first non-finite tensor among loss, diagnostics and gradients, or null. */

@@ -104,6 +104,11 @@ public class RlvrTrainer implements Configurable, Provenancable<ConfiguredObject
             + "ppo_mini_batch_size, 4 in the EAD recipe). Default: 1.")
     int miniBatches = 1;
 
+    @Config(description = "Rows per forward/backward pass within a mini-batch; gradients are accumulated over these "
+            + "micro-batches with the mini-batch's loss normaliser, so a step's activation memory does not grow with "
+            + "the batch (verl actor.ppo_micro_batch_size_per_gpu). 0 = the whole mini-batch at once. Default: 0.")
+    int microBatchRows = 0;
+
     @Config(description = "Linear learning-rate warm-up in RL steps (verl lr_warmup_steps). Default: 0.")
     int lrWarmupSteps = 0;
 
@@ -180,6 +185,7 @@ public class RlvrTrainer implements Configurable, Provenancable<ConfiguredObject
         positive(c, "keepCheckpoints", keepCheckpoints);
         positive(c, "rolloutBatchRows", rolloutBatchRows);
         nonNegative(c, "steps", steps);
+        nonNegative(c, "microBatchRows", microBatchRows);
         nonNegative(c, "lrWarmupSteps", lrWarmupSteps);
         nonNegative(c, "checkpointEvery", checkpointEvery);
         nonNegative(c, "evalEvery", evalEvery);
@@ -383,6 +389,18 @@ public class RlvrTrainer implements Configurable, Provenancable<ConfiguredObject
     public RlvrTrainer withUpdates(int epochs, int mini) {
         this.ppoEpochs = epochs;
         this.miniBatches = mini;
+        postConfig();
+        return this;
+    }
+
+    /**
+     * Sets the rows per forward/backward pass within a mini-batch (gradient accumulation).
+     *
+     * @param rows rows per micro-batch, 0 = the whole mini-batch
+     * @return this
+     */
+    public RlvrTrainer withMicroBatchRows(int rows) {
+        this.microBatchRows = rows;
         postConfig();
         return this;
     }

@@ -414,7 +414,7 @@ public final class TrainingSession implements AutoCloseable {
         double warm = cfg.lrWarmupSteps > 0 ? Math.min(1.0, step / (double) cfg.lrWarmupSteps) : 1.0;
         double lr = optimizer.learningRate() * warm;
         long seed = cfg.seed;
-        PolicyUpdater.Stats stats = updater.update(batch, optimizer, lr, cfg.ppoEpochs, cfg.miniBatches,
+        PolicyUpdater.Stats stats = updater.update(batch, optimizer, lr, cfg.ppoEpochs, cfg.miniBatches, cfg.microBatchRows,
                 i -> ClipCovLoss.selectionKey(seed, step, (int) i),
                 cfg.onNonFinite == RlvrTrainer.NonFinitePolicy.SKIP);
         decoder.syncWeights();
