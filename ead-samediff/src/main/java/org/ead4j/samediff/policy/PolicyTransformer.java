@@ -131,6 +131,19 @@ public final class PolicyTransformer {
      *                                  or of the wrong shape
      */
     public static PolicyTransformer withWeights(PolicyConfig config, Map<String, INDArray> weights) {
+        return withWeights(config, weights, VocabHeadOp.DEFAULT_CHUNK_TOKENS);
+    }
+
+    /**
+     * As {@link #withWeights(PolicyConfig, Map)}, with the output head's chunk size
+     * ({@link #PolicyTransformer(PolicyConfig, DataType, int)}).
+     *
+     * @param config the configuration
+     * @param weights every parameter of {@link WeightLayout#shapes(PolicyConfig)}, by name, with that shape
+     * @param headChunkTokens tokens per head chunk, &gt; 0
+     * @return the policy
+     */
+    public static PolicyTransformer withWeights(PolicyConfig config, Map<String, INDArray> weights, int headChunkTokens) {
         if (weights == null) {
             throw new IllegalArgumentException("weights must not be null: give every parameter of WeightLayout.shapes(config)");
         }
@@ -156,7 +169,7 @@ public final class PolicyTransformer {
                         + " but the configuration needs " + Arrays.toString(e.getValue()));
             }
         }
-        return new PolicyTransformer(config, DataType.FLOAT, weights, VocabHeadOp.DEFAULT_CHUNK_TOKENS);
+        return new PolicyTransformer(config, DataType.FLOAT, weights, headChunkTokens);
     }
 
     private PolicyTransformer(PolicyConfig config, DataType floatType, Map<String, INDArray> initial,
