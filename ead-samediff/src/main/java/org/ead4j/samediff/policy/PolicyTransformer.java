@@ -547,6 +547,11 @@ public final class PolicyTransformer {
                 throw new IllegalArgumentException("the graph has no variable named '" + o + "'");
             }
         }
+        if (!ph.containsKey(TARGETS)) {
+            // the fused head also takes the targets; entropy does not depend on them, so any valid ids do
+            INDArray tokens = ph.get(TOKENS);
+            ph.put(TARGETS, Nd4j.zeros(DataType.INT32, tokens.size(0), tokens.size(1)));
+        }
         return ph;
     }
 

@@ -67,6 +67,12 @@ class FusedHeadPolicyTest {
         assertClose(out.get(oldLp.name()), out.get(PolicyTransformer.LOG_PROBS), 1e-5, label + " logProbs");
         assertClose(out.get(oldTlp.name()), out.get(PolicyTransformer.TEMPERED_LOG_PROBS), 1e-5, label + " tempered");
         assertClose(out.get(oldEnt.name()), out.get(PolicyTransformer.ENTROPY), 1e-5, label + " entropy");
+        // entropy alone needs no targets (evaluation asks for it so)
+        Map<String, INDArray> noTargets = new java.util.HashMap<>(ph);
+        noTargets.remove(PolicyTransformer.TARGETS);
+        noTargets.remove(PolicyTransformer.INV_TAU);
+        assertClose(out.get(oldEnt.name()), p.forward(noTargets, PolicyTransformer.ENTROPY).get(PolicyTransformer.ENTROPY),
+                1e-5, label + " entropy without targets");
 
         p.setLoss(oldLoss);
         Map<String, INDArray> gOld = copy(p.gradients(ph).gradients());
