@@ -110,6 +110,7 @@ public class VocabHeadBpOp extends BaseJavaOp {
             }
             dh.get(rowsIdx, NDArrayIndex.all()).assign(dhc);
         }
+        c.close();
     }
 
     /**

@@ -115,6 +115,7 @@ public class VocabHeadOp extends BaseJavaOp {
                 outEnt.putScalar(r0 + i, ent.getDouble(i));
             }
         }
+        c.close();
     }
 
     @Override
@@ -188,6 +189,7 @@ public class VocabHeadOp extends BaseJavaOp {
             int rows = Math.min(chunk, n - r0);
             if (z == null || z.size(0) != rows) {
                 // one set for the full chunks, one more for a shorter last chunk
+                close();
                 DataType dt = h.dataType();
                 z = org.nd4j.linalg.factory.Nd4j.create(dt, rows, v);
                 lsm = org.nd4j.linalg.factory.Nd4j.create(dt, rows, v);
@@ -200,6 +202,22 @@ public class VocabHeadOp extends BaseJavaOp {
                     org.nd4j.linalg.indexing.NDArrayIndex.all()).dup('c');
             org.nd4j.linalg.factory.Nd4j.gemm(hc, head, z, false, tied, 1.0, 0.0);
             return rows;
+        }
+
+        /**
+         * Frees the scratch arrays now: they are off-heap and large (4 x chunk x V), and the Java heap would not
+         * press for a collection that releases them.
+         */
+        void close() {
+            for (INDArray x : new INDArray[]{z, lsm, lsmTau, aux}) {
+                if (x != null && x.closeable()) {
+                    x.close();
+                }
+            }
+            z = null;
+            lsm = null;
+            lsmTau = null;
+            aux = null;
         }
 
         /** dst = a * z (row scale by the chunk's inverse temperatures). */
