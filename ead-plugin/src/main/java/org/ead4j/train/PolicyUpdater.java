@@ -90,9 +90,21 @@ final class PolicyUpdater {
      * @return FLOAT/DOUBLE [B, T]
      */
     static INDArray logProbs(PolicyTransformer p, TrainingBatch batch) {
+        return logProbs(p, batch, FORWARD_CHUNK);
+    }
+
+    /**
+     * log pi(target) at the batch's actor temperature, {@code rowsPerPass} rows per forward pass.
+     *
+     * @param p the policy to evaluate
+     * @param batch the batch
+     * @param rowsPerPass rows per forward pass (&gt; 0)
+     * @return FLOAT/DOUBLE [B, T]
+     */
+    static INDArray logProbs(PolicyTransformer p, TrainingBatch batch, int rowsPerPass) {
         INDArray out = Nd4j.create(p.floatType(), batch.rows(), batch.width());
-        for (int from = 0; from < batch.rows(); from += FORWARD_CHUNK) {
-            int to = Math.min(batch.rows(), from + FORWARD_CHUNK);
+        for (int from = 0; from < batch.rows(); from += rowsPerPass) {
+            int to = Math.min(batch.rows(), from + rowsPerPass);
             TrainingBatch part = batch.slice(from, to);
             Map<String, INDArray> ph = new HashMap<>();
             ph.put(PolicyTransformer.TOKENS, part.tokens());
@@ -131,8 +143,11 @@ final class PolicyUpdater {
     Stats update(TrainingBatch batch, AdamW optimizer, double lr, int epochs, int miniBatches, int microBatchRows,
                  java.util.function.LongUnaryOperator selectionKey, boolean skipNonFinite) {
         DataType ft = policy.floatType();
-        INDArray oldAll = logProbs(policy, batch);
-        INDArray refAll = reference != null ? logProbs(reference, batch) : null;
+        // the old/reference log-prob passes keep to the micro-batch size too: at long responses their activations
+        // (attention is [rows, H, T, T]) dominate a step's memory just as the training passes' do
+        int rowsPerPass = microBatchRows > 0 ? Math.min(FORWARD_CHUNK, microBatchRows) : FORWARD_CHUNK;
+        INDArray oldAll = logProbs(policy, batch, rowsPerPass);
+        INDArray refAll = reference != null ? logProbs(reference, batch, rowsPerPass) : null;
         int rows = batch.rows();
         int mb = Math.max(1, Math.min(miniBatches, rows));
         Map<String, Double> sums = new LinkedHashMap<>();
