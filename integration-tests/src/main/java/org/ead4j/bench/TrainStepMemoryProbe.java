@@ -108,6 +108,9 @@ public final class TrainStepMemoryProbe {
                     } else {
                         acc.addi(e.getValue());
                     }
+                    if (e.getValue().closeable()) {
+                        e.getValue().close();   // fresh per pass (as PolicyUpdater's micro-batches do)
+                    }
                 }
             }
         }
