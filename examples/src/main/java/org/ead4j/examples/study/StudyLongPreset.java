@@ -31,8 +31,8 @@ import org.ead4j.train.SupervisedWarmStart;
  * d0 = 60 gives 10.9 and 44.5. alpha = 0.2 stretches the hot prefix by one token every ~27 steps
  * (d = 90 at step 150: tau &gt;= 1 for 16 tokens, tau = 0.59 at t = 43). Warm-up c = 1 (the first
  * response token at tau = 1, as in the quickstart). The released code's values (k = 20, c = 10,
- * d0 = 25, alpha = 5) keep every token of such a response between 1.08 and 1.2, i.e. close to a
- * fixed tau of 1.1: that is the ablation arm.
+ * d0 = 25, alpha = 5) keep the first 10 tokens of such a response at 1 and the rest between 1.09
+ * and 1.18, i.e. close to a fixed tau of 1.1: that is the ablation arm.
  */
 public final class StudyLongPreset {
 
