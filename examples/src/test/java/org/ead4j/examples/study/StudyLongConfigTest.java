@@ -34,12 +34,21 @@ class StudyLongConfigTest {
     @TempDir
     Path tmp;
 
+    private static StudyConfig loaded;
+
+    /** @return the file loaded as the study command loads it, once for the tests that only read it */
+    private static synchronized StudyConfig config() throws IOException {
+        if (loaded == null) {
+            loaded = ExperimentConfigs.load(FILE, StudyConfig.class);
+        }
+        return loaded;
+    }
+
     @Test
     void theFileIsThePreset() throws IOException {
-        StudyConfig loaded = ExperimentConfigs.load(FILE, StudyConfig.class); // what `ead study --config` does
         Path a = tmp.resolve("loaded.json");
         Path b = tmp.resolve("preset.json");
-        ExperimentConfigs.writeConfig(loaded, a);
+        ExperimentConfigs.writeConfig(config(), a); // loaded as `ead study --config` loads it
         ExperimentConfigs.writeConfig(StudyLongPreset.study(), b);
         assertEquals(Files.readString(b), Files.readString(a),
                 "study-long.json differs from StudyLongPreset.study(): regenerate it with ExperimentConfigs.writeConfig");
@@ -47,7 +56,7 @@ class StudyLongConfigTest {
 
     @Test
     void theGridIsThePreRegisteredOne() throws IOException {
-        StudyConfig cfg = ExperimentConfigs.load(FILE, StudyConfig.class);
+        StudyConfig cfg = config();
         assertEquals(List.of("EAD", "EAD+TIS", "tau=0.6", "tau=1.0", "tau=1.2", "RevEAD"),
                 cfg.methods().stream().map(StudyArm::label).toList());
         assertEquals(List.of("DAPO"), cfg.losses().stream().map(StudyLoss::label).toList());
@@ -70,17 +79,18 @@ class StudyLongConfigTest {
         assertEquals("true", trainer.get("evalBeforeTraining").asText());
         assertEquals("org.ead4j.train.SupervisedWarmStart", byName.get("warmStart").get("type").asText());
         assertTrue(cfg.warmStart().steps() >= 1000, "warm start steps " + cfg.warmStart().steps());
-        // 36 main runs, 6 ablation runs, seed by seed, each starting from the warm start
-        List<StudyPlan.Run> runs = StudyPlan.runs(cfg, "/warm/policy", "a".repeat(64), true);
-        assertEquals(cfg.methods().size() * cfg.seeds().length + cfg.seeds().length, runs.size());
-        assertEquals("ead__dapo__s1", runs.get(0).id());
-        assertEquals("ablation-released-code-k-20-c-10__dapo__s1", runs.get(6).id());
+        // 36 main runs + 6 ablation runs; their ids (StudyPlan.runs itself copies the trainer per run, which
+        // regenerates the 50000 puzzles each time: seconds per copy, so it is not called here)
+        assertEquals(36, cfg.methods().size() * cfg.losses().size() * cfg.seeds().length);
+        assertEquals("ead__dapo__s1", StudyPlan.runId(cfg.methods().get(0).label(), "DAPO", 1));
+        assertEquals("released-code-k-20-c-10__dapo__s6", StudyPlan.runId(cfg.ablations().get(0).label(), "DAPO", 6));
+        assertEquals(List.of("EAD"), cfg.inferenceRuns());
     }
 
     /** tau crosses 1 at about a quarter of the typical response and reaches tau_min near its end, at step 0. */
     @Test
     void theEadScheduleIsScaledToTheResponseLength() throws IOException {
-        StudyConfig cfg = ExperimentConfigs.load(FILE, StudyConfig.class);
+        StudyConfig cfg = config();
         CountdownStepsTask task = (CountdownStepsTask) cfg.trainer().task();
         double meanLength = task.train().stream().limit(2000).mapToInt(p -> p.referenceSolution().length())
                 .average().orElseThrow();
@@ -105,7 +115,7 @@ class StudyLongConfigTest {
     /** BOS + prompt + the longest response fits the context, and every reference fits the response budget. */
     @Test
     void sequencesFitThePolicy() throws IOException {
-        StudyConfig cfg = ExperimentConfigs.load(FILE, StudyConfig.class);
+        StudyConfig cfg = config();
         RlvrTrainer t = cfg.trainer();
         CharTokenizer tok = new CharTokenizer();
         int longestPrompt = 0;
