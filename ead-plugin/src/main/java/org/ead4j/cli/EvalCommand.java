@@ -11,6 +11,7 @@ import org.ead4j.data.Problem;
 import org.ead4j.eval.Evaluation;
 import org.ead4j.eval.Evaluator;
 import org.ead4j.reward.BoundedVerifier;
+import org.ead4j.reward.CountdownStepsVerifier;
 import org.ead4j.reward.CountdownVerifier;
 import org.ead4j.reward.ExactMatchVerifier;
 import org.ead4j.reward.NumericVerifier;
@@ -20,6 +21,7 @@ import org.ead4j.rollout.RolloutEngine;
 import org.ead4j.samediff.decode.KvCacheDecoder;
 import org.ead4j.samediff.sampling.SamplerConfig;
 import org.ead4j.task.ArithmeticTask;
+import org.ead4j.task.CountdownStepsTask;
 import org.ead4j.task.CountdownTask;
 import org.ead4j.task.JsonlTask;
 import org.ead4j.task.Task;
@@ -48,11 +50,11 @@ public class EvalCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "FILE.jsonl", description = "evaluation prompts as JSONL")
     Path data;
 
-    @Option(names = "--task", paramLabel = "NAME", description = "a bundled task's evaluation split: countdown or arithmetic")
+    @Option(names = "--task", paramLabel = "NAME", description = "a bundled task's evaluation split: countdown, countdown-steps or arithmetic")
     String task;
 
     @Option(names = "--verifier", paramLabel = "KIND", defaultValue = "numeric",
-            description = "verifier for --data: numeric, exact or countdown (default: ${DEFAULT-VALUE})")
+            description = "verifier for --data: numeric, exact, countdown or countdown-steps (default: ${DEFAULT-VALUE})")
     String verifierKind;
 
     @Option(names = "--n", paramLabel = "N", defaultValue = "16", description = "samples per prompt (default: ${DEFAULT-VALUE})")
@@ -161,10 +163,12 @@ public class EvalCommand implements Callable<Integer> {
             switch (task.toLowerCase(Locale.ROOT)) {
                 case "countdown":
                     return new CountdownTask();
+                case "countdown-steps":
+                    return new CountdownStepsTask();
                 case "arithmetic":
                     return new ArithmeticTask();
                 default:
-                    throw new UserException("--task " + task + " is unknown; allowed: countdown, arithmetic");
+                    throw new UserException("--task " + task + " is unknown; allowed: countdown, countdown-steps, arithmetic");
             }
         }
         return src.trainer().map(RlvrTrainer::task).orElseThrow(() -> new UserException(
@@ -179,8 +183,11 @@ public class EvalCommand implements Callable<Integer> {
                 return new ExactMatchVerifier();
             case "countdown":
                 return new CountdownVerifier();
+            case "countdown-steps":
+                return new CountdownStepsVerifier();
             default:
-                throw new UserException("--verifier " + verifierKind + " is unknown; allowed: numeric, exact, countdown");
+                throw new UserException("--verifier " + verifierKind
+                        + " is unknown; allowed: numeric, exact, countdown, countdown-steps");
         }
     }
 }
