@@ -51,8 +51,9 @@ final class PolicyUpdater {
      * @param policy the trained policy (no loss set yet)
      * @param loss the configured loss
      * @param reference frozen reference policy for a KL term, or null
+     * @param maxResponseTokens the configured maximum response length (Dr.GRPO's divisor by default)
      */
-    PolicyUpdater(PolicyTransformer policy, PolicyLoss loss, PolicyTransformer reference) {
+    PolicyUpdater(PolicyTransformer policy, PolicyLoss loss, PolicyTransformer reference, int maxResponseTokens) {
         this.policy = policy;
         this.reference = reference;
         SameDiff sd = policy.graph();
@@ -65,7 +66,8 @@ final class PolicyUpdater {
         LossInputs.Builder in = LossInputs.builder(policy.temperedLogProbs(), old, adv, mask)
                 .behaviourLogProbs(behaviour)
                 .entropy(policy.entropy())
-                .selectionKey(key);
+                .selectionKey(key)
+                .maxResponseLength(maxResponseTokens);
         if (reference != null) {
             in.referenceLogProbs(sd.placeHolder(REFERENCE_LOG_PROBS, ft, -1, -1));
         }

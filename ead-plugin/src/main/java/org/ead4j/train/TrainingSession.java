@@ -226,7 +226,7 @@ public final class TrainingSession implements AutoCloseable {
     }
 
     private void wire() {
-        updater = new PolicyUpdater(policy, cfg.loss, reference);
+        updater = new PolicyUpdater(policy, cfg.loss, reference, cfg.maxResponseTokens());
         decoder = new KvCacheDecoder(policy);
         engine = new RolloutEngine(decoder, cfg.sampler(), cfg.maxResponseTokens(),
                 new int[]{cfg.tokenizer().eos()}, cfg.rolloutBatchRows());
