@@ -43,8 +43,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * rewards, advantages and updates, one line per step in {@code steps.jsonl}, evaluations in
  * {@code eval.jsonl}, and checkpoints (policy, optimiser, reference policy, step) every
  * {@code checkpointEvery} steps. Resuming continues from the newest valid checkpoint; since all
- * randomness is a function of (seed, step, prompt, sample), a resumed run ends with the same weights
- * as an uninterrupted one.
+ * randomness is a function of (seed, step, prompt slot in the step, sample), a resumed run ends with
+ * the same weights as an uninterrupted one.
  *
  * <p>Per step the order is: step line, evaluation (if due), checkpoint (if due). A checkpoint at
  * step N therefore always follows every log line of step N, and a resume drops log lines after
@@ -335,7 +335,7 @@ public final class TrainingSession implements AutoCloseable {
             }
             List<List<Rollout>> groups;
             try {
-                groups = engine.generate(prompts, idx, n, cfg.schedule, step, cfg.seed);
+                groups = engine.generate(prompts, idx, order.slots(b), n, cfg.schedule, step, cfg.seed);
             } catch (IllegalArgumentException e) {
                 Map<String, Object> rec = nonFiniteLogits(step, GUARD_ROLLOUT, e);
                 rec.put("actor/updates", 0);
