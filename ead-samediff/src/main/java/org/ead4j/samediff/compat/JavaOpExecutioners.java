@@ -60,7 +60,19 @@ public final class JavaOpExecutioners {
      *
      * @throws IllegalStateException if the backend is unknown or the executioner cannot be replaced
      */
-    public static synchronized void install() {
+    public static void install() {
+        if (installed) {
+            return;
+        }
+        // start ND4J before taking the lock: its start-up runs ead4j's bootstrap, which installs too
+        // (on this thread, re-entrantly, or on another one that must not wait for this lock)
+        Nd4j.getExecutioner();
+        synchronized (JavaOpExecutioners.class) {
+            installLocked();
+        }
+    }
+
+    private static void installLocked() {
         if (installed) {
             return;
         }
