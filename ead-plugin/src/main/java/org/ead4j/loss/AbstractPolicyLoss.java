@@ -32,8 +32,8 @@ public abstract class AbstractPolicyLoss implements PolicyLoss {
     protected double lossScaleFactor = 0;
 
     /** Entropy-bonus coefficient. */
-    @Config(description = "Entropy bonus: loss -= entropyCoeff * agg(entropy) (verl actor.entropy_coeff). "
-            + "verl and the EAD paper: 0.")
+    @Config(description = "Entropy bonus: loss -= entropyCoeff * agg(entropy) (verl actor.entropy_coeff); the "
+            + "trainer takes the entropy at the actor temperature when this is non-zero. verl and the EAD paper: 0.")
     protected double entropyCoeff = 0;
 
     /** KL-to-reference term, or null. */
