@@ -227,7 +227,7 @@ public final class TrainingSession implements AutoCloseable {
 
     private void wire() {
         updater = new PolicyUpdater(policy, cfg.loss, reference, cfg.maxResponseTokens());
-        decoder = new KvCacheDecoder(policy);
+        decoder = new KvCacheDecoder(policy, cfg.decoderOptions());
         engine = new RolloutEngine(decoder, cfg.sampler(), cfg.maxResponseTokens(),
                 new int[]{cfg.tokenizer().eos()}, cfg.rolloutBatchRows());
     }
