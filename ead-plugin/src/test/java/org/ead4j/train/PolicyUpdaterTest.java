@@ -12,6 +12,7 @@ import org.ead4j.rollout.Rollout;
 import org.ead4j.rollout.TrainingBatch;
 import org.ead4j.samediff.decode.FinishReason;
 import org.ead4j.samediff.ops.loss.LossAggregation;
+import org.ead4j.samediff.ops.loss.LossDiagnostic;
 import org.ead4j.samediff.policy.AdamW;
 import org.ead4j.samediff.policy.PolicyTransformer;
 import org.ead4j.samediff.policy.WeightLayout;
@@ -113,7 +114,7 @@ class PolicyUpdaterTest {
         PpoClipLoss loss = new PpoClipLoss(0.2, 0.28, false, 3, LossAggregation.TOKEN_MEAN, 0, entropyCoeff, null, null);
         PolicyUpdater updater = new PolicyUpdater(policy, loss, null, 16);
         return updater.update(annealedBatch(), new AdamW(1e-3), 1e-3, 1, 1, i -> 7L, false)
-                .diagnostics().get("loss/entropy");
+                .diagnostics().get(LossDiagnostic.ENTROPY_MEAN.key());
     }
 
     @Test
