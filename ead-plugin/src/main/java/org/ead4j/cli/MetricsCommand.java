@@ -143,7 +143,7 @@ public class MetricsCommand implements Callable<Integer> {
         out.printf("rollouts: %s (sha256 %s)%n", rollouts, sha.substring(0, 16));
         printScope(out, report, "", "overall");
         for (String source : report.sources()) {
-            printScope(out, report, "source/" + source + "/", "source/" + source);
+            printScope(out, report, MetricKeys.sourcePrefix(source), MetricKeys.SOURCE_PREFIX + source);
         }
     }
 

@@ -12,6 +12,7 @@ import org.ead4j.eval.Evaluation;
 import org.ead4j.loss.DapoLoss;
 import org.ead4j.loss.PolicyLoss;
 import org.ead4j.rollout.ActorTemperature;
+import org.ead4j.samediff.decode.DecoderOptions;
 import org.ead4j.samediff.policy.AdamW;
 import org.ead4j.samediff.policy.PolicyConfig;
 import org.ead4j.samediff.sampling.SamplerConfig;
@@ -51,6 +52,10 @@ public class RlvrTrainer implements Configurable, Provenancable<ConfiguredObject
 
     @Config(description = "Rollout truncation (top-k/top-p/min-p). Default: none (verl).")
     SamplerConfig sampler = new SamplerConfig();
+
+    @Config(description = "Rollout decoder kernels (threads; when a projection uses Nd4j.gemm instead of the Java "
+            + "kernel, which changes results in the last bits). Default: DecoderOptions.defaults().")
+    DecoderOptions decoderOptions = DecoderOptions.defaults();
 
     @Config(description = "Advantage estimator. Default: GRPO (EAD paper).")
     AdvantageEstimator advantage = new GrpoAdvantage();
@@ -167,6 +172,9 @@ public class RlvrTrainer implements Configurable, Provenancable<ConfiguredObject
         }
         if (task == null) {
             throw new PropertyException(c, "task", "task is missing");
+        }
+        if (decoderOptions == null) {
+            throw new PropertyException(c, "decoderOptions", "decoderOptions is missing");
         }
         if (tokenizer.vocabSize() != policy.vocabSize()) {
             throw new PropertyException(c, "policy", "policy.vocabSize = " + policy.vocabSize()
@@ -405,6 +413,11 @@ public class RlvrTrainer implements Configurable, Provenancable<ConfiguredObject
     /** @return the rollout schedule */
     public TemperatureSchedule schedule() {
         return schedule;
+    }
+
+    /** @return the rollout decoder's kernel settings (recorded in provenance with the rest of the trainer) */
+    public DecoderOptions decoderOptions() {
+        return decoderOptions;
     }
 
     /** @return the sampler settings */

@@ -16,6 +16,7 @@ import org.ead4j.data.Problem;
 import org.ead4j.eval.Evaluator;
 import org.ead4j.loss.ClipCovLoss;
 import org.ead4j.metrics.GroupRewardStats;
+import org.ead4j.metrics.MetricKeys;
 import org.ead4j.metrics.ResponseLengthStats;
 import org.ead4j.provenance.ContentHash;
 import org.ead4j.provenance.ExperimentProvenance;
@@ -33,6 +34,7 @@ import org.ead4j.run.RunDirectory;
 import org.ead4j.samediff.decode.FinishReason;
 import org.ead4j.samediff.decode.KvCacheDecoder;
 import org.ead4j.samediff.io.PolicyCheckpoint;
+import org.ead4j.samediff.ops.loss.LossDiagnostic;
 import org.ead4j.samediff.policy.AdamW;
 import org.ead4j.samediff.policy.PolicyTransformer;
 import org.ead4j.samediff.schedule.ConstantTemperature;
@@ -43,8 +45,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * rewards, advantages and updates, one line per step in {@code steps.jsonl}, evaluations in
  * {@code eval.jsonl}, and checkpoints (policy, optimiser, reference policy, step) every
  * {@code checkpointEvery} steps. Resuming continues from the newest valid checkpoint; since all
- * randomness is a function of (seed, step, prompt, sample), a resumed run ends with the same weights
- * as an uninterrupted one.
+ * randomness is a function of (seed, step, prompt slot in the step, sample), a resumed run ends with
+ * the same weights as an uninterrupted one.
  *
  * <p>Per step the order is: step line, evaluation (if due), checkpoint (if due). A checkpoint at
  * step N therefore always follows every log line of step N, and a resume drops log lines after
@@ -57,9 +59,9 @@ public final class TrainingSession implements AutoCloseable {
     /** Checkpoint sub-folder holding the frozen reference policy (KL runs only). */
     public static final String REFERENCE_DIR = "reference";
     /** Log field naming the first non-finite tensor of a step (loss, grad/NAME, logits, param/NAME). */
-    public static final String GUARD_TENSOR = "guard/non_finite_tensor";
+    public static final String GUARD_TENSOR = MetricKeys.GUARD_NON_FINITE_TENSOR;
     /** Log field: where the non-finite tensor appeared: rollout, update or eval. */
-    public static final String GUARD_PHASE = "guard/non_finite_phase";
+    public static final String GUARD_PHASE = MetricKeys.GUARD_NON_FINITE_PHASE;
     private static final String GUARD_ROLLOUT = "rollout";
     private static final String GUARD_EVAL = "eval";
 
@@ -226,8 +228,8 @@ public final class TrainingSession implements AutoCloseable {
     }
 
     private void wire() {
-        updater = new PolicyUpdater(policy, cfg.loss, reference);
-        decoder = new KvCacheDecoder(policy);
+        updater = new PolicyUpdater(policy, cfg.loss, reference, cfg.maxResponseTokens());
+        decoder = new KvCacheDecoder(policy, cfg.decoderOptions());
         engine = new RolloutEngine(decoder, cfg.sampler(), cfg.maxResponseTokens(),
                 cfg.tokenizer().stopIds(), cfg.rolloutBatchRows());
     }
@@ -335,11 +337,11 @@ public final class TrainingSession implements AutoCloseable {
             }
             List<List<Rollout>> groups;
             try {
-                groups = engine.generate(prompts, idx, n, cfg.schedule, step, cfg.seed);
+                groups = engine.generate(prompts, idx, order.slots(b), n, cfg.schedule, step, cfg.seed);
             } catch (IllegalArgumentException e) {
                 Map<String, Object> rec = nonFiniteLogits(step, GUARD_ROLLOUT, e);
-                rec.put("actor/updates", 0);
-                rec.put("time/step_s", (System.nanoTime() - t0) / 1e9);
+                rec.put(MetricKeys.ACTOR_UPDATES, 0);
+                rec.put(MetricKeys.TIME_STEP_S, (System.nanoTime() - t0) / 1e9);
                 return rec;
             }
             List<Problem> probs = new ArrayList<>();
@@ -378,20 +380,20 @@ public final class TrainingSession implements AutoCloseable {
         }
         long tRollout = System.nanoTime();
         Map<String, Object> rec = new LinkedHashMap<>();
-        rec.put("step", step);
+        rec.put(MetricKeys.STEP, step);
         for (Map.Entry<String, Double> e : cfg.schedule.stepParameters(step).entrySet()) {
-            rec.put("schedule/" + e.getKey(), e.getValue());
+            rec.put(MetricKeys.schedule(e.getKey()), e.getValue());
         }
         for (int t : new int[]{0, 10, 20, 50, 100}) {
             if (t < cfg.maxResponseTokens()) {
-                rec.put("schedule/tau@" + t, cfg.schedule.temperature(t, step));
+                rec.put(MetricKeys.scheduleTau(t), cfg.schedule.temperature(t, step));
             }
         }
         putRolloutStats(rec, allGroups, allRewards, keptGroups, keptCorrect, batches, timeouts);
         if (keptGroups.isEmpty()) {
-            rec.put("actor/updates", 0);
-            rec.put("time/rollout_s", (tRollout - t0) / 1e9);
-            rec.put("time/step_s", (System.nanoTime() - t0) / 1e9);
+            rec.put(MetricKeys.ACTOR_UPDATES, 0);
+            rec.put(MetricKeys.TIME_ROLLOUT_S, (tRollout - t0) / 1e9);
+            rec.put(MetricKeys.TIME_STEP_S, (System.nanoTime() - t0) / 1e9);
             return rec;
         }
         double[][] rewardsByGroup = keptRewards.toArray(new double[0][]);
@@ -421,19 +423,20 @@ public final class TrainingSession implements AutoCloseable {
         FaultPoint.reached("update", step);
         long tUpdate = System.nanoTime();
         rec.putAll(stats.diagnostics());
-        rec.put("actor/entropy", stats.diagnostics().getOrDefault("loss/entropy", Double.NaN));
-        rec.put("actor/loss", stats.loss());
-        rec.put("actor/grad_norm", stats.gradNorm());
-        rec.put("actor/lr", lr);
-        rec.put("actor/updates", stats.updates());
+        rec.put(MetricKeys.ACTOR_ENTROPY,
+                stats.diagnostics().getOrDefault(LossDiagnostic.ENTROPY_MEAN.key(), Double.NaN));
+        rec.put(MetricKeys.ACTOR_LOSS, stats.loss());
+        rec.put(MetricKeys.ACTOR_GRAD_NORM, stats.gradNorm());
+        rec.put(MetricKeys.ACTOR_LR, lr);
+        rec.put(MetricKeys.ACTOR_UPDATES, stats.updates());
         if (stats.nonFinite() > 0) {
-            rec.put("guard/non_finite_updates", stats.nonFinite());
+            rec.put(MetricKeys.GUARD_NON_FINITE_UPDATES, stats.nonFinite());
             rec.put(GUARD_TENSOR, stats.nonFiniteTensor());
             rec.put(GUARD_PHASE, "update");
         }
-        rec.put("time/rollout_s", (tRollout - t0) / 1e9);
-        rec.put("time/update_s", (tUpdate - tRollout) / 1e9);
-        rec.put("time/step_s", (tUpdate - t0) / 1e9);
+        rec.put(MetricKeys.TIME_ROLLOUT_S, (tRollout - t0) / 1e9);
+        rec.put(MetricKeys.TIME_UPDATE_S, (tUpdate - tRollout) / 1e9);
+        rec.put(MetricKeys.TIME_STEP_S, (tUpdate - t0) / 1e9);
         return rec;
     }
 
@@ -449,7 +452,7 @@ public final class TrainingSession implements AutoCloseable {
                 correct += b ? 1 : 0;
             }
         }
-        rec.put("acc/mean", total == 0 ? Double.NaN : correct / (double) total);
+        rec.put(MetricKeys.ACC_MEAN, total == 0 ? Double.NaN : correct / (double) total);
         List<Integer> lens = new ArrayList<>();
         List<Boolean> trunc = new ArrayList<>();
         double tauMin = Double.POSITIVE_INFINITY;
@@ -481,15 +484,15 @@ public final class TrainingSession implements AutoCloseable {
         }
         rec.putAll(ResponseLengthStats.of(lenArr, truncArr).toMap());
         if (tokens > 0) {
-            rec.put("rollout/tau_min", tauMin);
-            rec.put("rollout/tau_mean", tauSum / tokens);
-            rec.put("rollout/tau_max", tauMax);
-            rec.put("rollout/logp_diff_mean", diffSum / tokens);
-            rec.put("rollout/logp_diff_max", diffMax);
+            rec.put(MetricKeys.ROLLOUT_TAU_MIN, tauMin);
+            rec.put(MetricKeys.ROLLOUT_TAU_MEAN, tauSum / tokens);
+            rec.put(MetricKeys.ROLLOUT_TAU_MAX, tauMax);
+            rec.put(MetricKeys.ROLLOUT_LOGP_DIFF_MEAN, diffSum / tokens);
+            rec.put(MetricKeys.ROLLOUT_LOGP_DIFF_MAX, diffMax);
         }
-        rec.put("rollout/gen_batches", batches);
-        rec.put("rollout/groups_kept", kept.size());
-        rec.put("rollout/verifier_timeouts", timeouts);
+        rec.put(MetricKeys.ROLLOUT_GEN_BATCHES, batches);
+        rec.put(MetricKeys.ROLLOUT_GROUPS_KEPT, kept.size());
+        rec.put(MetricKeys.ROLLOUT_VERIFIER_TIMEOUTS, timeouts);
     }
 
     /** Evaluates and logs; false when the logits were not finite (logged in eval.jsonl: the run must stop). */
@@ -501,7 +504,7 @@ public final class TrainingSession implements AutoCloseable {
             Map<String, Object> rec = nonFiniteLogits(step, GUARD_EVAL, e);
             run.eval().append(rec);
             listener.onMessage("evaluation at step " + step + " met a non-finite " + rec.get(GUARD_TENSOR) + " ("
-                    + rec.get("guard/detail") + "); the run stops (last good checkpoint kept)");
+                    + rec.get(MetricKeys.GUARD_DETAIL) + "); the run stops (last good checkpoint kept)");
             return false;
         }
         Map<String, Object> record = r.record(step);
@@ -555,10 +558,10 @@ public final class TrainingSession implements AutoCloseable {
             throw e;
         }
         Map<String, Object> rec = new LinkedHashMap<>();
-        rec.put("step", step);
+        rec.put(MetricKeys.STEP, step);
         rec.put(GUARD_TENSOR, param != null ? "param/" + param : "logits");
         rec.put(GUARD_PHASE, phase);
-        rec.put("guard/detail", msg);
+        rec.put(MetricKeys.GUARD_DETAIL, msg);
         return rec;
     }
 
