@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.ead4j.provenance.ExperimentConfigs;
 import org.ead4j.provenance.ExperimentProvenance;
+import org.ead4j.run.MemoryBudget;
 import org.ead4j.run.ResumeCheck;
 import org.ead4j.run.RunDirectory;
 import org.ead4j.train.RlvrTrainer;
@@ -56,9 +57,10 @@ public class TrainCommand implements Callable<Integer> {
             if (restart) {
                 throw new UserException("--restart is only used with --resume RUN (a run without a valid checkpoint)");
             }
-            if (!Files.isRegularFile(mode.config)) {
+            if (!Files.exists(mode.config)) {
                 throw new UserException("--config " + mode.config + ": no such file");
             }
+            MemoryBudget.requireFileSize(mode.config, "--config", MemoryBudget.MAX_CONFIG_BYTES);
             RunDirectory.checkNewRunFolder(out, "--out");
             RlvrTrainer trainer = ExperimentConfigs.load(mode.config, RlvrTrainer.class);
             runDir = out;

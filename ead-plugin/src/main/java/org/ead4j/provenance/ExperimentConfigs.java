@@ -247,9 +247,10 @@ public final class ExperimentConfigs {
     private enum Kind { PROVENANCE, JSON_CONFIG, XML_CONFIG }
 
     private static Kind detect(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) {
+        if (!Files.exists(file)) {
             throw new UserException("no such file: " + file);
         }
+        org.ead4j.run.MemoryBudget.requireFileSize(file, "the configuration", org.ead4j.run.MemoryBudget.MAX_CONFIG_BYTES);
         try (InputStream in = Files.newInputStream(file)) {
             byte[] head = in.readNBytes(4096);
             int i = 0;

@@ -65,9 +65,10 @@ public final class ProvenanceJson {
      * @throws IOException if it cannot be read
      */
     public static ObjectProvenance read(Path file, ClassAllowlist allowlist) throws IOException {
-        if (!Files.isRegularFile(file)) {
+        if (!Files.exists(file)) {
             throw new UserException("no such file: " + file);
         }
+        org.ead4j.run.MemoryBudget.requireFileSize(file, "the provenance file", org.ead4j.run.MemoryBudget.MAX_CONFIG_BYTES);
         // read once: the bytes that were checked are the bytes that get unmarshalled
         String json = Files.readString(file, StandardCharsets.UTF_8);
         JsonNode tree = ClassAllowlist.parseJson(json.getBytes(StandardCharsets.UTF_8), file);

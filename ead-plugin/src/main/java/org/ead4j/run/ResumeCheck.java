@@ -38,6 +38,7 @@ public final class ResumeCheck {
                 throw new UserException("train --resume " + run.dir() + ": " + f.getFileName() + " is not a regular "
                         + "file (a folder?); a run's logs are files. Move it away or restore the file");
             }
+            MemoryBudget.requireFileSize(f, "train --resume:", MemoryBudget.maxTextFileBytes());
         }
         Path ckDir = run.checkpointsDir();
         if (Files.exists(ckDir) && !Files.isDirectory(ckDir)) {
@@ -108,7 +109,7 @@ public final class ResumeCheck {
             long size = ch.size();
             java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8192);
             long end = size;
-            while (end > 0) {
+            while (end > 0 && size - end < MAX_LINE_SCAN) {
                 int n = (int) Math.min(b.capacity(), end);
                 b.clear().limit(n);
                 ch.read(b, end - n);
@@ -119,9 +120,12 @@ public final class ResumeCheck {
                 }
                 end -= n;
             }
-            return size;
+            return size - end; // no newline near the end: at least this much is a partial line
         }
     }
+
+    /** How far back {@link #partialLastLine} looks for the last newline. */
+    private static final long MAX_LINE_SCAN = 16L << 20;
 
     private static final String CHECKPOINTS_NAME = RunDirectory.CHECKPOINTS;
 

@@ -126,6 +126,7 @@ public final class TrainingSession implements AutoCloseable {
     public static Result start(RlvrTrainer cfg, Path runDir, TrainingListener listener) throws IOException {
         boolean existed = Files.isDirectory(runDir);
         RunDirectory run = RunDirectory.forNewRun(runDir, "the run folder");
+        TrainingBudget.check(cfg);
         // the session checks the configuration before anything is created
         try (TrainingSession s = new TrainingSession(cfg, run, listener)) {
             try {
@@ -156,6 +157,7 @@ public final class TrainingSession implements AutoCloseable {
      */
     public static Result resume(RlvrTrainer cfg, Path runDir, TrainingListener listener) throws IOException {
         RunDirectory run = RunDirectory.open(runDir);
+        TrainingBudget.check(cfg);
         try (TrainingSession s = new TrainingSession(cfg, run, listener)) {
             s.provenance = run.readProvenance();
             Optional<Checkpoint> ck = run.checkpoints(cfg.keepCheckpoints).newestValidCheckpoint();

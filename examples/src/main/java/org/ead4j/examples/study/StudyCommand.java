@@ -79,9 +79,10 @@ public class StudyCommand implements Callable<Integer> {
         if (source.small) {
             cfg = StudyPresets.small();
         } else {
-            if (!Files.isRegularFile(source.config)) {
+            if (!Files.exists(source.config)) {
                 throw new UserException("--config " + source.config + ": no such file");
             }
+            org.ead4j.run.MemoryBudget.requireFileSize(source.config, "--config", org.ead4j.run.MemoryBudget.MAX_CONFIG_BYTES);
             cfg = ExperimentConfigs.load(source.config, StudyConfig.class);
         }
         if (ablations && cfg.ablations().isEmpty()) {

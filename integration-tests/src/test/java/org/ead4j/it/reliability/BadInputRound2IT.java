@@ -73,6 +73,7 @@ class BadInputRound2IT {
         List<Case> all = new ArrayList<>();
         Round2Cases.records(all);
         Round2Cases.outputs(all);
+        Round2Cases.sizes(all);
         return all.stream().map(c -> Arguments.of(c.id(), c.what(), c));
     }
 

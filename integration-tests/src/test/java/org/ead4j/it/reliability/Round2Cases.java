@@ -255,4 +255,121 @@ final class Round2Cases {
         add(all, c, "study-out-checkout", "study --out the checkout", "(?i)--out",
                 d -> a("study", "--small", "--out", Path.of("").toAbsolutePath().getParent()));
     }
+
+    // ---------------------------------------------------------------- sizes bounded before allocation
+
+    private static void sized(List<Case> all, String id, String what, String message, double seconds, Args args) {
+        all.add(new Case(id, "sizes", what, args, message, seconds));
+    }
+
+    private static Path pol() {
+        return BadInputRound2IT.policy;
+    }
+
+    private static final String MEM = "(?i)needs about .*(GiB|TiB|MiB).*max";
+
+    private static Args train(String component, String property, Object value) {
+        return d -> a("train", "--config", config(d, "c.json", x -> set(x, component, property, value)), "--out", d.resolve("o"));
+    }
+
+    static void sizes(List<Case> all) {
+        sized(all, "sample-n-2e9", "sample --n 2000000000", "--n = 2000000000.*" + MEM.substring(4), 15,
+                d -> a("sample", "--checkpoint", pol(), "--prompt", "3 8 4>20:", "--max-tokens", "8", "--n", "2000000000"));
+        sized(all, "sample-n-5e7", "sample --n 50000000", "--n = 50000000.*needs about", 15,
+                d -> a("sample", "--checkpoint", pol(), "--prompt", "3 8 4>20:", "--max-tokens", "8", "--n", "50000000"));
+        sized(all, "eval-n-1e9-one-prompt", "eval --n 1000000000 --max-prompts 1", "(?i)--n x prompts.*needs about", 15,
+                d -> a("eval", "--checkpoint", pol(), "--task", "countdown", "--n", "1000000000", "--k", "1", "--max-prompts", "1"));
+        sized(all, "train-prompts-per-step-1e8", "promptsPerStep = 100000000", "promptsPerStep.*100000000.*needs about", 15,
+                train("experiment", "promptsPerStep", 100_000_000));
+        sized(all, "train-samples-per-prompt-1e8", "samplesPerPrompt = 100000000", "samplesPerPrompt.*100000000.*needs about", 15,
+                train("experiment", "samplesPerPrompt", 100_000_000));
+        sized(all, "train-num-layers-1e5", "policy.numLayers = 100000", "numLayers 100000.*needs about", 15,
+                train("policy", "numLayers", 100_000));
+        sized(all, "train-num-layers-2e9", "policy.numLayers = 2000000000", "numLayers 2000000000.*needs about", 15,
+                train("policy", "numLayers", 2_000_000_000));
+        sized(all, "train-d-model-1e6", "policy.dModel = 1000000", "dModel 1000000.*needs about", 15,
+                train("policy", "dModel", 1_000_000));
+        sized(all, "train-ffn-1e9", "policy.ffnWidth = 1000000000", "ffnWidth 1000000000.*needs about", 15,
+                train("policy", "ffnWidth", 1_000_000_000));
+        sized(all, "train-max-seq-len-1e7", "policy.maxSeqLen = 10000000", "maxSeqLen 10000000.*needs about", 15,
+                train("policy", "maxSeqLen", 10_000_000));
+        sized(all, "train-heads-and-context", "policy.numHeads = 16, maxSeqLen = 1000000", "numHeads 16.*needs about", 15,
+                d -> a("train", "--config", config(d, "c.json", x -> {
+                    set(x, "policy", "numHeads", 16);
+                    set(x, "policy", "maxSeqLen", 1_000_000);
+                }), "--out", d.resolve("o")));
+        sized(all, "train-vocab-1e9", "policy.vocabSize = 1000000000", "(?i)vocab", 15,
+                train("policy", "vocabSize", 1_000_000_000));
+        sized(all, "train-eval-samples-1e9", "evaluation.samples = 1000000000", "evaluation.samples.*needs about", 15,
+                d -> a("train", "--config", config(d, "c.json", x -> {
+                    ObjectNode ev = ((com.fasterxml.jackson.databind.node.ArrayNode) x.get("config").get("components"))
+                            .addObject();
+                    ev.put("name", "evaluation").put("type", "org.ead4j.eval.Evaluation");
+                    ev.putObject("properties").put("samples", 1_000_000_000).putArray("ks").add("1");
+                    set(x, "experiment", "evaluation", "evaluation");
+                }), "--out", d.resolve("o")));
+        sized(all, "checkpoint-num-layers-edited", "eval: policy.properties says numLayers=100000 (re-signed)",
+                "(?i)numLayers|too small|needs about", 15,
+                d -> a("eval", "--checkpoint", editedPolicy(d, "numLayers", "100000"), "--task", "countdown", "--n", "1"));
+        sized(all, "checkpoint-d-model-edited", "sample: policy.properties says dModel=1000000, numHeads=2 (re-signed)",
+                "(?i)dModel|needs about|too small", 15,
+                d -> a("sample", "--checkpoint", editedPolicy(d, "dModel", "1000000"), "--prompt", "3 8 4>20:", "--max-tokens", "8"));
+        sized(all, "checkpoint-ffn-edited", "eval: policy.properties says ffnWidth=2000000000 (re-signed)",
+                "(?i)ffnWidth|needs about|too small", 15,
+                d -> a("eval", "--checkpoint", editedPolicy(d, "ffnWidth", "2000000000"), "--task", "countdown", "--n", "1"));
+        sized(all, "checkpoint-weights-huge", "eval: weights.bin grown to 8 GiB, manifest size re-written", "(?i)weights\\.bin.*shapes need", 6,
+                d -> {
+                    Path p = copyPolicy(d);
+                    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(p.resolve("weights.bin").toFile(), "rw")) {
+                        f.setLength(8L << 30);
+                    }
+                    Path m = p.resolve(PolicyCheckpoint.MANIFEST);
+                    Files.writeString(m, Files.readString(m).replaceAll("file\\.weights\\.bin\\.bytes=\\d+",
+                            "file.weights.bin.bytes=" + (8L << 30)));
+                    return a("eval", "--checkpoint", p, "--task", "countdown", "--n", "1");
+                });
+        sized(all, "metrics-dev-zero", "metrics --rollouts /dev/zero", "(?i)not a regular file", 10,
+                d -> a("metrics", "--rollouts", "/dev/zero"));
+        sized(all, "metrics-sparse-100g", "metrics --rollouts a 100 GiB file", "(?i)--rollouts.*more than", 10,
+                d -> a("metrics", "--rollouts", sparse(d, "r.jsonl", 100L << 30)));
+        sized(all, "eval-data-dev-zero", "eval --data /dev/zero", "(?i)not a regular file", 15,
+                d -> a("eval", "--checkpoint", pol(), "--data", "/dev/zero"));
+        sized(all, "eval-data-sparse", "eval --data a 64 GiB file", "(?i)--data.*more than", 15,
+                d -> a("eval", "--checkpoint", pol(), "--data", sparse(d, "d.jsonl", 64L << 30)));
+        sized(all, "train-config-dev-zero", "train --config /dev/zero", "(?i)not a regular file", 10,
+                d -> a("train", "--config", "/dev/zero", "--out", d.resolve("o")));
+        sized(all, "train-config-sparse", "train --config a 2 GiB file", "(?i)--config.*more than", 10,
+                d -> a("train", "--config", sparse(d, "c.json", 2L << 30), "--out", d.resolve("o")));
+        sized(all, "replay-dev-zero", "replay /dev/zero", "(?i)not a regular file|no such", 10,
+                d -> a("replay", "/dev/zero", "--out", d.resolve("o")));
+        sized(all, "diff-sparse", "diff a 2 GiB provenance", "(?i)more than", 10,
+                d -> a("diff", sparse(d, "p.json", 2L << 30), BadInputRound2IT.runOk));
+        sized(all, "plot-steps-sparse", "plot: steps.jsonl is a 100 GiB file", "(?i)steps\\.jsonl.*more than", 10,
+                d -> {
+                    Path r = run(d);
+                    Files.delete(r.resolve("steps.jsonl"));
+                    sparse(r, "steps.jsonl", 100L << 30);
+                    return a("plot", r);
+                });
+        sized(all, "resume-steps-sparse", "train --resume: steps.jsonl is a 100 GiB file", "(?i)steps\\.jsonl.*more than", 10,
+                d -> {
+                    Path r = run(d);
+                    Files.delete(r.resolve("steps.jsonl"));
+                    sparse(r, "steps.jsonl", 100L << 30);
+                    return a("train", "--resume", r, "--no-plots");
+                });
+        sized(all, "train-task-data-dev-zero", "train: a JsonlTask whose trainFile is /dev/zero", "(?i)not a regular file", 15,
+                d -> a("train", "--config", config(d, "c.json", x -> {
+                    for (com.fasterxml.jackson.databind.JsonNode n : x.get("config").get("components")) {
+                        if (n.get("name").asText().equals("task")) {
+                            ((ObjectNode) n).put("type", "org.ead4j.task.JsonlTask");
+                            ObjectNode props = ((ObjectNode) n).putObject("properties");
+                            props.put("trainFile", "/dev/zero");
+                            props.put("evalFile", "/dev/zero");
+                        }
+                    }
+                }), "--out", d.resolve("o")));
+        sized(all, "study-config-dev-zero", "study --config /dev/zero", "(?i)not a regular file", 10,
+                d -> a("study", "--config", "/dev/zero", "--out", d.resolve("o")));
+    }
 }
