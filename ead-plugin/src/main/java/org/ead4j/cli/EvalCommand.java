@@ -101,6 +101,13 @@ public class EvalCommand implements Callable<Integer> {
         try (BoundedVerifier v = new BoundedVerifier(t.verifier())) {
             r = Evaluator.evaluate(cfg, engine, src.policy(), problems, new PromptCodec(src.tokenizer()), v, seed,
                     scheduleOptions.step());
+            if (v.failures() > 0) {
+                // one line for all of them, on stderr so that --json stays one object
+                String first = v.firstFailure().orElse("");
+                spec.commandLine().getErr().println(UserMessages.oneLine("note: " + v.failures() + " response(s) could "
+                        + "not be verified and scored 0 (reason UNPARSEABLE or ERROR); first, " + first));
+                spec.commandLine().getErr().flush();
+            }
         }
         Map<String, Object> rec = r.record(scheduleOptions.step());
         var out = spec.commandLine().getOut();

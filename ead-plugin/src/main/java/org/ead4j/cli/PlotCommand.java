@@ -1,6 +1,7 @@
 package org.ead4j.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,9 +68,19 @@ public class PlotCommand implements Callable<Integer> {
                 throw new UserException("--schedule-steps " + s + " is invalid: steps are >= 0");
             }
         }
+        if (Files.exists(dir.plotsDir()) && !Files.isDirectory(dir.plotsDir())) {
+            throw new UserException(dir.plotsDir() + " is a file, not a folder: move it away so that the plots can be "
+                    + "written there");
+        }
         PlotOptions options = new PlotOptions(rewardKey, entropyKey, tauPrefix, passKey, worstKey, scheduleSteps,
                 positions.from(), positions.to());
-        RunPlots.Result result = RunPlots.write(dir, options);
+        RunPlots.Result result;
+        try {
+            result = RunPlots.write(dir, options);
+        } catch (java.nio.file.FileSystemException e) {
+            throw new UserException("cannot write the plots under " + dir.plotsDir() + ": " + UserMessages.oneLine(
+                    e.getReason() != null ? e.getFile() + ": " + e.getReason() : e.getMessage()), e);
+        }
         PrintWriter out = spec.commandLine().getOut();
         for (Path p : result.written()) {
             out.println("wrote " + p);

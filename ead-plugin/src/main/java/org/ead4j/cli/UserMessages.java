@@ -16,6 +16,7 @@ public final class UserMessages {
     private static final Pattern EXCEPTION_PREFIX =
             Pattern.compile("\\b(?:[a-z][\\w$]*\\.)*[A-Z][\\w$]*(?:Exception|Error)(?::\\s*|\\b)");
     private static final Pattern JACKSON_LOCATION = Pattern.compile("\\s*at \\[Source:.*?\\](?:\\s*\\(through reference chain:[^)]*\\))?");
+    private static final Pattern JACKSON_FEATURE = Pattern.compile(":?\\s*enable `[^`]*` to allow(?: it)?");
     private static final Pattern REFERENCE_CHAIN = Pattern.compile("\\s*\\(through reference chain:[^)]*\\)");
 
     private static final Pattern TYPE_NAME =
@@ -33,6 +34,7 @@ public final class UserMessages {
     public static String oneLine(String message) {
         String m = message == null ? "unknown error" : message;
         m = JACKSON_LOCATION.matcher(m).replaceAll("");
+        m = JACKSON_FEATURE.matcher(m).replaceAll(" (not allowed in JSON)");
         m = REFERENCE_CHAIN.matcher(m).replaceAll("");
         m = EXCEPTION_PREFIX.matcher(m).replaceAll("");
         m = TYPE_NAME.matcher(m).replaceAll(r -> "to a " + r.group(1).toLowerCase(java.util.Locale.ROOT));

@@ -173,7 +173,7 @@ public final class ClassAllowlist {
     public void checkProvenanceJson(JsonNode root, Path source) {
         if (!root.isArray()) {
             throw new UserException(source + " is not an OLCUT provenance file: expected a JSON list of "
-                    + "marshalled provenance objects, found a " + root.getNodeType().toString().toLowerCase());
+                    + "marshalled provenance objects, found " + (root.isObject() ? "an object" : "a " + root.getNodeType().toString().toLowerCase()));
         }
         walkProvenance(root, "$", source);
     }

@@ -70,7 +70,12 @@ public final class ProvenanceJson {
         }
         org.ead4j.run.MemoryBudget.requireFileSize(file, "the provenance file", org.ead4j.run.MemoryBudget.MAX_CONFIG_BYTES);
         // read once: the bytes that were checked are the bytes that get unmarshalled
-        String json = Files.readString(file, StandardCharsets.UTF_8);
+        String json;
+        try {
+            json = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new UserException(file + " is not UTF-8 text: a provenance file is JSON", e);
+        }
         JsonNode tree = ClassAllowlist.parseJson(json.getBytes(StandardCharsets.UTF_8), file);
         allowlist.checkProvenanceJson(tree, file);
         if (tree.isEmpty()) {

@@ -74,6 +74,7 @@ class BadInputRound2IT {
         Round2Cases.records(all);
         Round2Cases.outputs(all);
         Round2Cases.sizes(all);
+        Round2Cases.messages(all);
         return all.stream().map(c -> Arguments.of(c.id(), c.what(), c));
     }
 
@@ -221,6 +222,23 @@ class BadInputRound2IT {
         assertEquals(1, kept.size(), () -> "expected the old steps.jsonl kept: " + r.all());
         assertEquals(oldSteps, Files.readString(kept.get(0)));
         assertEquals(2, Files.readAllLines(run.resolve(RunDirectory.STEPS)).size());
+    }
+
+    /** Responses the verifier cannot read score 0 with a reason and one summary line, not a warning per sample. */
+    @org.junit.jupiter.api.Test
+    void unverifiableResponsesGiveOneSummaryLine() throws Exception {
+        Path dir = Files.createDirectories(work.resolve("positive/unverifiable"));
+        // countdown answers must read 'n1 n2 n3>target': '20' and 'x' cannot be read for any response
+        Path data = write(dir, "d.jsonl", "{\"id\":\"a\",\"prompt\":\"3 8:\",\"answer\":\"20\"}\n"
+                + "{\"id\":\"b\",\"prompt\":\"3 8 4>20:\",\"answer\":\"x\"}\n");
+        InProcessEad.Result r = InProcessEad.run("eval", "--checkpoint", policy.toString(), "--data", data.toString(),
+                "--verifier", "countdown", "--n", "4", "--k", "1");
+        assertEquals(0, r.exitCode(), r::all);
+        List<String> notes = r.all().lines().filter(l -> l.contains("could not be verified")).toList();
+        assertEquals(1, notes.size(), r::all);
+        assertContains(notes.get(0), "8 response(s)");
+        assertTrue(r.all().lines().noneMatch(l -> l.contains("WARN org.ead4j")), r::all);
+        assertTrue(!LEAK.matcher(r.all().replaceAll("(?m)^.*org\\.nd4j.*$", "")).find(), r::all);
     }
 
     /** The launcher keeps the caller's directory, so a relative --out lands where the user is. */

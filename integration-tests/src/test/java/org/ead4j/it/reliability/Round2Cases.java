@@ -372,4 +372,198 @@ final class Round2Cases {
         sized(all, "study-config-dev-zero", "study --config /dev/zero", "(?i)not a regular file", 10,
                 d -> a("study", "--config", "/dev/zero", "--out", d.resolve("o")));
     }
+
+    // ---------------------------------------------------------------- clean errors, every command
+
+    private static Args metrics(String content, String... more) {
+        return d -> {
+            String[] head = a("metrics", "--rollouts", write(d, "r.jsonl", content));
+            String[] out = java.util.Arrays.copyOf(head, head.length + more.length);
+            System.arraycopy(more, 0, out, head.length, more.length);
+            return out;
+        };
+    }
+
+    private static final String GOOD = "{\"prompt_id\":\"a\",\"reward\":1}\n{\"prompt_id\":\"a\",\"reward\":0}\n";
+
+    private static Args withConfigText(String text) {
+        return d -> a("train", "--config", write(d, "c.json", text), "--out", d.resolve("o"));
+    }
+
+    private static Path provenance(Path d, String text) throws Exception {
+        return write(d, "provenance.json", text);
+    }
+
+    static void messages(List<Case> all) {
+        String c = "messages";
+        add(all, c, "config-empty-list", "train --config []", "(?i)empty JSON list|config", withConfigText("[]"));
+        add(all, c, "config-list-42", "train --config [42]", "(?i)element \\[0\\]|config", withConfigText("[42]"));
+        add(all, c, "config-list-string", "train --config [\"x\"]", "(?i)element \\[0\\]|config", withConfigText("[\"x\"]"));
+        add(all, c, "config-empty-object", "train --config {}", "(?i)config", withConfigText("{}"));
+        add(all, c, "config-null", "train --config null", "(?i)config|null", withConfigText("null"));
+        add(all, c, "config-number", "train --config 42", "(?i)config|42", withConfigText("42"));
+        add(all, c, "config-string", "train --config \"x\"", "(?i)config", withConfigText("\"x\""));
+        add(all, c, "config-config-list", "train --config {\"config\": []}", "(?i)config|components", withConfigText("{\"config\": []}"));
+        add(all, c, "config-components-string", "components is a string", "(?i)components",
+                withConfigText("{\"config\": {\"components\": \"x\"}}"));
+        add(all, c, "config-properties-list", "a component's properties is a list", "(?i)properties",
+                withConfigText("{\"config\": {\"components\": [{\"name\": \"e\", \"type\": \"org.ead4j.train.RlvrTrainer\", "
+                        + "\"properties\": [1]}]}}"));
+        add(all, c, "config-string-for-list", "evaluation.ks is a string, not a list", "(?i)ks",
+                d -> a("train", "--config", config(d, "c.json", x -> {
+                    ObjectNode ev = ((com.fasterxml.jackson.databind.node.ArrayNode) x.get("config").get("components")).addObject();
+                    ev.put("name", "evaluation").put("type", "org.ead4j.eval.Evaluation");
+                    ev.putObject("properties").put("ks", "abc");
+                    set(x, "experiment", "evaluation", "evaluation");
+                }), "--out", d.resolve("o")));
+        add(all, c, "config-list-for-string", "experiment.seed is a list", "(?i)seed",
+                train("experiment", "seed", List.of(1, 2)));
+        add(all, c, "config-object-for-int", "experiment.steps is an object", "(?i)steps",
+                train("experiment", "steps", java.util.Map.of("a", 1)));
+        add(all, c, "config-foreign-class", "a component of class java.lang.ProcessBuilder", "(?i)allowlist",
+                d -> a("train", "--config", config(d, "c.json", x -> {
+                    for (com.fasterxml.jackson.databind.JsonNode n : x.get("config").get("components")) {
+                        if (n.get("name").asText().equals("optimizer")) {
+                            ((ObjectNode) n).put("type", "java.lang.ProcessBuilder");
+                        }
+                    }
+                }), "--out", d.resolve("o")));
+        add(all, c, "schedule-plot-folder", "schedule --plot names a folder", "(?i)--plot",
+                d -> a("schedule", "--plot", d));
+        add(all, c, "schedule-plot-missing-parent", "schedule --plot in a folder that does not exist", "(?i)--plot",
+                d -> a("schedule", "--plot", d.resolve("nope/tau.png")));
+        add(all, c, "schedule-plot-under-file", "schedule --plot under a file", "(?i)--plot",
+                d -> a("schedule", "--plot", write(d, "f", "x").resolve("tau.png")));
+        add(all, c, "plot-plots-is-file", "plot RUN whose plots/ is a file", "(?i)plots",
+                d -> {
+                    Path r = run(d);
+                    AtomicFiles.deleteTree(r.resolve("plots"));
+                    Files.writeString(r.resolve("plots"), "x");
+                    return a("plot", r);
+                });
+        add(all, c, "replay-provenance-empty-list", "replay of []", "(?i)empty JSON list", d -> a("replay", provenance(d, "[]"), "--out", d.resolve("o")));
+        add(all, c, "replay-provenance-42", "replay of [42]", "(?i)element \\[0\\]", d -> a("replay", provenance(d, "[42]"), "--out", d.resolve("o")));
+        add(all, c, "replay-foreign-class", "replay: provenance names a foreign class", "(?i)allowlist",
+                d -> a("replay", provenance(d, Files.readString(BadInputRound2IT.runOk.resolve("provenance.json"))
+                        .replace("org.ead4j.samediff.policy.AdamW", "javax.script.ScriptEngineManager")), "--out", d.resolve("o")));
+        add(all, c, "replay-config-file", "replay of a configuration file (not a provenance)", "(?i)provenance|list",
+                d -> a("replay", config(d, "c.json", x -> { }), "--out", d.resolve("o")));
+        add(all, c, "replay-folder", "replay of a folder", "(?i)not a regular file|provenance",
+                d -> a("replay", d, "--out", d.resolve("o")));
+        add(all, c, "replay-missing", "replay of a missing file", "(?i)no such", d -> a("replay", d.resolve("nope.json"), "--out", d.resolve("o")));
+        add(all, c, "replay-truncated", "replay of a provenance cut in half", "(?i)malformed|json",
+                d -> {
+                    String p = Files.readString(BadInputRound2IT.runOk.resolve("provenance.json"));
+                    return a("replay", provenance(d, p.substring(0, p.length() / 2)), "--out", d.resolve("o"));
+                });
+        add(all, c, "replay-binary", "replay of binary bytes", "(?i)json|neither",
+                d -> {
+                    Files.write(d.resolve("p.json"), new byte[]{0, 1, 2, (byte) 0xff, (byte) 0xfe, 7});
+                    return a("replay", d.resolve("p.json"), "--out", d.resolve("o"));
+                });
+        add(all, c, "replay-object", "replay of a JSON object", "(?i)provenance|list|config",
+                d -> a("replay", provenance(d, "{\"a\": 1}"), "--out", d.resolve("o")));
+        add(all, c, "diff-empty-list", "diff of [] and a run", "(?i)empty JSON list",
+                d -> a("diff", provenance(d, "[]"), BadInputRound2IT.runOk));
+        add(all, c, "diff-42", "diff of a run and [42]", "(?i)element \\[0\\]",
+                d -> a("diff", BadInputRound2IT.runOk, provenance(d, "[42]")));
+        add(all, c, "diff-foreign-class", "diff: provenance names a foreign class", "(?i)allowlist",
+                d -> a("diff", provenance(d, Files.readString(BadInputRound2IT.runOk.resolve("provenance.json"))
+                        .replace("org.ead4j.task.CountdownTask", "java.lang.Runtime")), BadInputRound2IT.runOk));
+        add(all, c, "diff-missing", "diff with a missing run", "(?i)no such", d -> a("diff", d.resolve("x"), BadInputRound2IT.runOk));
+        add(all, c, "diff-folder-no-provenance", "diff with a folder that is not a run", "(?i)no provenance\\.json|not an ead4j run",
+                d -> a("diff", d, BadInputRound2IT.runOk));
+        add(all, c, "diff-empty-file", "diff with an empty file", "(?i)empty", d -> a("diff", write(d, "p.json", ""), BadInputRound2IT.runOk));
+        add(all, c, "diff-config-not-provenance", "diff with a configuration file", "(?i)provenance|list",
+                d -> a("diff", config(d, "c.json", x -> { }), BadInputRound2IT.runOk));
+        add(all, c, "diff-text", "diff with a text file", "(?i)json|neither", d -> a("diff", write(d, "p.txt", "hello"), BadInputRound2IT.runOk));
+        add(all, c, "diff-one-arg", "diff with one run", "(?i)RUN_B|missing", d -> a("diff", BadInputRound2IT.runOk));
+        add(all, c, "metrics-empty-file", "metrics of an empty file", "(?i)empty|no rollouts|no records", metrics(""));
+        add(all, c, "metrics-list-line", "metrics: a line is []", "(?i)line 1|:1:", metrics("[]\n"));
+        add(all, c, "metrics-42-line", "metrics: a line is [42]", "(?i)line 1|:1:", metrics("[42]\n"));
+        add(all, c, "metrics-string-line", "metrics: a line is a string", "(?i)line 1|:1:", metrics("\"x\"\n"));
+        add(all, c, "metrics-no-prompt-id", "metrics: a line without prompt_id", "(?i)prompt_id", metrics("{\"reward\":1}\n"));
+        add(all, c, "metrics-reward-string", "metrics: reward is a string", "(?i)reward", metrics("{\"prompt_id\":\"a\",\"reward\":\"high\"}\n"));
+        add(all, c, "metrics-reward-list", "metrics: reward is a list", "(?i)reward", metrics("{\"prompt_id\":\"a\",\"reward\":[1]}\n"));
+        add(all, c, "metrics-reward-nan", "metrics: reward NaN", "(?i)reward|NaN", metrics("{\"prompt_id\":\"a\",\"reward\":NaN}\n"));
+        add(all, c, "metrics-correct-string", "metrics: correct is \"yes\"", "(?i)correct", metrics("{\"prompt_id\":\"a\",\"correct\":\"yes\"}\n"));
+        add(all, c, "metrics-prompt-id-object", "metrics: prompt_id is an object", "(?i)prompt_id", metrics("{\"prompt_id\":{},\"reward\":1}\n"));
+        add(all, c, "metrics-truncated-json", "metrics: a line cut in the middle", "(?i)line 3|:3:", metrics(GOOD + "{\"prompt_id\":\"a\",\"rew\n"));
+        add(all, c, "metrics-invalid-utf8", "metrics: invalid UTF-8", "(?i)UTF-8",
+                d -> {
+                    Files.write(d.resolve("r.jsonl"), new byte[]{'{', '"', 'p', (byte) 0xff, '"', ':', '1', '}', '\n'});
+                    return a("metrics", "--rollouts", d.resolve("r.jsonl"));
+                });
+        add(all, c, "metrics-folder", "metrics --rollouts a folder", "(?i)--rollouts", d -> a("metrics", "--rollouts", d));
+        add(all, c, "metrics-missing", "metrics --rollouts a missing file", "(?i)no such", d -> a("metrics", "--rollouts", d.resolve("x")));
+        add(all, c, "metrics-k-zero", "metrics --k 0", "(?i)--k", metrics(GOOD, "--k", "0"));
+        add(all, c, "metrics-k-word", "metrics --k abc", "(?i)--k|abc", metrics(GOOD, "--k", "abc"));
+        add(all, c, "metrics-k-negative", "metrics --k -3", "(?i)--k|-3", metrics(GOOD, "--k", "-3"));
+        add(all, c, "metrics-k-above-samples", "metrics --k 8 with 2 samples per prompt", "(?i)k|samples", metrics(GOOD, "--k", "8"));
+        add(all, c, "metrics-bootstrap-zero", "metrics --bootstrap-draws 0", "(?i)--bootstrap-draws", metrics(GOOD, "--bootstrap-draws", "0"));
+        add(all, c, "metrics-bootstrap-huge", "metrics --bootstrap-draws 2000000000", "(?i)--bootstrap-draws", metrics(GOOD, "--bootstrap-draws", "2000000000"));
+        add(all, c, "metrics-max-line-zero", "metrics --max-line-bytes 0", "(?i)--max-line-bytes", metrics(GOOD, "--max-line-bytes", "0"));
+        add(all, c, "metrics-line-too-long", "metrics: a line longer than --max-line-bytes 10", "(?i)line 1|bytes", metrics(GOOD, "--max-line-bytes", "10"));
+        add(all, c, "metrics-threshold-nan", "metrics --correct-threshold NaN", "(?i)--correct-threshold", metrics(GOOD, "--correct-threshold", "NaN"));
+        add(all, c, "metrics-seed-word", "metrics --seed x", "(?i)--seed|'x'", metrics(GOOD, "--seed", "x"));
+        add(all, c, "plot-missing", "plot of a missing run", "(?i)no such", d -> a("plot", d.resolve("x")));
+        add(all, c, "plot-file", "plot of a file", "(?i)run folder|not a folder|no such", d -> a("plot", write(d, "f", "x")));
+        add(all, c, "plot-empty-folder", "plot of an empty folder", "(?i)not an ead4j run", d -> a("plot", d));
+        add(all, c, "plot-positions-reversed", "plot --positions 9..2", "9\\.\\.2", d -> a("plot", BadInputRound2IT.runOk, "--positions", "9..2"));
+        add(all, c, "plot-schedule-steps-negative", "plot --schedule-steps -1", "(?i)--schedule-steps", d -> a("plot", BadInputRound2IT.runOk, "--schedule-steps", "-1"));
+        add(all, c, "plot-schedule-steps-word", "plot --schedule-steps x", "(?i)--schedule-steps|'x'", d -> a("plot", BadInputRound2IT.runOk, "--schedule-steps", "x"));
+        add(all, c, "plot-garbage-logs", "plot of a run whose logs are garbage", "(?i)nothing to plot|not an ead4j",
+                d -> {
+                    Path r = Files.createDirectories(d.resolve("r"));
+                    Files.writeString(r.resolve("steps.jsonl"), "garbage\n[1]\n");
+                    Files.writeString(r.resolve("eval.jsonl"), "{\"x\":\n");
+                    return a("plot", r);
+                });
+        add(all, c, "plot-provenance-42", "plot of a run whose provenance.json is [42] and no logs", "(?i)provenance|nothing to plot",
+                d -> {
+                    Path r = Files.createDirectories(d.resolve("r"));
+                    Files.writeString(r.resolve("provenance.json"), "[42]");
+                    return a("plot", r);
+                });
+        add(all, c, "study-config-missing", "study --config missing", "(?i)no such", d -> a("study", "--config", d.resolve("x.json"), "--out", d.resolve("o")));
+        add(all, c, "study-config-empty-list", "study --config []", "(?i)empty JSON list", d -> a("study", "--config", write(d, "s.json", "[]"), "--out", d.resolve("o")));
+        add(all, c, "study-config-42", "study --config [42]", "(?i)element \\[0\\]", d -> a("study", "--config", write(d, "s.json", "[42]"), "--out", d.resolve("o")));
+        add(all, c, "study-config-is-experiment", "study --config an experiment configuration", "(?i)StudyConfig|study",
+                d -> a("study", "--config", config(d, "c.json", x -> { }), "--out", d.resolve("o")));
+        add(all, c, "study-methods-string", "study: methods is a string, not a list", "(?i)methods",
+                d -> {
+                    String t = Files.readString(Path.of("").toAbsolutePath().getParent().resolve("examples/configs/study-small.json"));
+                    com.fasterxml.jackson.databind.node.ObjectNode root = (ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper().readTree(t);
+                    for (com.fasterxml.jackson.databind.JsonNode n : root.get("config").get("components")) {
+                        if (n.get("name").asText().equals("study")) {
+                            ((ObjectNode) n.get("properties")).put("methods", "methods-ead");
+                        }
+                    }
+                    return a("study", "--config", write(d, "s.json", root.toString()), "--out", d.resolve("o"));
+                });
+        add(all, c, "study-parallel-zero", "study --parallel 0", "(?i)--parallel", d -> a("study", "--small", "--parallel", "0", "--out", d.resolve("o")));
+        add(all, c, "study-child-heap-word", "study --child-heap lots", "(?i)--child-heap", d -> a("study", "--small", "--child-heap", "lots", "--out", d.resolve("o")));
+        add(all, c, "study-both-sources", "study --small --config X", "(?i)mutually exclusive|--small|--config",
+                d -> a("study", "--small", "--config", config(d, "c.json", x -> { }), "--out", d.resolve("o")));
+        add(all, c, "study-no-out", "study --small without --out", "(?i)--out", d -> a("study", "--small"));
+        add(all, c, "eval-checkpoint-file", "eval --checkpoint a file", "(?i)--checkpoint", d -> a("eval", "--checkpoint", write(d, "f", "x"), "--task", "countdown"));
+        add(all, c, "eval-checkpoint-empty-folder", "eval --checkpoint an empty folder", "(?i)--checkpoint", d -> a("eval", "--checkpoint", d, "--task", "countdown"));
+        add(all, c, "eval-data-folder", "eval --data a folder", "(?i)--data", d -> a("eval", "--checkpoint", pol(), "--data", d));
+        add(all, c, "eval-data-list-line", "eval --data with a [] line", "(?i)line 1|:1:",
+                d -> a("eval", "--checkpoint", pol(), "--data", write(d, "d.jsonl", "[]\n")));
+        add(all, c, "eval-data-no-answer", "eval --data without answer", "(?i)answer",
+                d -> a("eval", "--checkpoint", pol(), "--data", write(d, "d.jsonl", "{\"id\":\"a\",\"prompt\":\"1:\"}\n")));
+        add(all, c, "eval-k-zero", "eval --k 0", "(?i)\\bk\\b", d -> a("eval", "--checkpoint", pol(), "--task", "countdown", "--n", "2", "--k", "0"));
+        add(all, c, "eval-max-prompts-negative", "eval --max-prompts -1", "(?i)maxPrompts|max-prompts", d -> a("eval", "--checkpoint", pol(), "--task", "countdown", "--max-prompts", "-1"));
+        add(all, c, "eval-data-and-task", "eval --data and --task", "(?i)either", d -> a("eval", "--checkpoint", pol(), "--task", "countdown", "--data", write(d, "d.jsonl", "x")));
+        add(all, c, "sample-n-zero", "sample --n 0", "(?i)--n", d -> a("sample", "--checkpoint", pol(), "--prompt", "1:", "--n", "0"));
+        add(all, c, "sample-n-negative", "sample --n -5", "(?i)--n", d -> a("sample", "--checkpoint", pol(), "--prompt", "1:", "--n", "-5"));
+        add(all, c, "sample-prompt-outside-alphabet", "sample --prompt with letters", "(?i)--prompt|alphabet", d -> a("sample", "--checkpoint", pol(), "--prompt", "hello"));
+        add(all, c, "sample-max-tokens-huge", "sample --max-tokens 2000000000", "(?i)--max-tokens|maxSeqLen", d -> a("sample", "--checkpoint", pol(), "--prompt", "1:", "--max-tokens", "2000000000"));
+        add(all, c, "sample-checkpoint-missing", "sample --checkpoint missing", "(?i)no such", d -> a("sample", "--checkpoint", d.resolve("x"), "--prompt", "1:"));
+        add(all, c, "schedule-preset-unknown", "schedule --preset nope", "(?i)nope", d -> a("schedule", "--preset", "nope"));
+        add(all, c, "schedule-tau-max-nan", "schedule --tau-max NaN", "(?i)tau", d -> a("schedule", "--tau-max", "NaN"));
+        add(all, c, "schedule-d0-zero", "schedule --d0 0", "(?i)d0", d -> a("schedule", "--d0", "0"));
+        add(all, c, "schedule-alpha-negative", "schedule --alpha -1", "(?i)alpha", d -> a("schedule", "--alpha", "-1"));
+    }
 }
