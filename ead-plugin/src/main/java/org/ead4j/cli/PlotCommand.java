@@ -90,7 +90,9 @@ public class PlotCommand implements Callable<Integer> {
         }
         out.flush();
         if (result.written().isEmpty()) {
-            throw new UserException("nothing to plot in " + run + ": " + String.join("; ", result.skipped()));
+            List<String> why = result.skipped();
+            throw new UserException("nothing to plot in " + run + ": " + (why.isEmpty() ? "no data" : why.get(0)
+                    + (why.size() > 1 ? " (and " + (why.size() - 1) + " more plots without data)" : "")));
         }
         return 0;
     }

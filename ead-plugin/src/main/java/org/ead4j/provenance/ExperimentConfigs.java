@@ -315,8 +315,10 @@ public final class ExperimentConfigs {
             for (String n : new TreeSet<>(cm.getComponentNames())) {
                 all.add(n + " (" + cm.getConfigurationData(n).map(ConfigurationData::getClassName).orElse("?") + ")");
             }
+            String shown = all.size() <= 3 ? all.toString()
+                    : all.subList(0, 3).toString().replaceFirst("]$", ", ... " + (all.size() - 3) + " more]");
             throw new UserException(source + " has no component of type " + type.getName() + "; it defines "
-                    + (all.isEmpty() ? "no components" : all));
+                    + (all.isEmpty() ? "no components" : shown));
         }
         String chosen;
         if (names.size() == 1) {

@@ -61,10 +61,12 @@ public final class ResumeCheck {
             List<String> names = new ArrayList<>();
             present.forEach(p -> names.add(p.getFileName().toString()));
             String shown = names.size() > 3 ? names.get(0) + ", ..., " + names.get(names.size() - 1) : String.join(", ", names);
-            throw refuse(run, CHECKPOINTS_NAME + "/ holds " + shown + ", none valid" + shorten(why, 90));
+            throw refuse(run, CHECKPOINTS_NAME + "/ holds " + shown + ", none valid" + shorten(why, 60));
         }
+        // a step's log line is written before its checkpoint, so steps up to the first checkpoint's can be on
+        // record without one; the run being deterministic, starting over writes them again identically
         long lastStep = lastLoggedStep(run.stepsFile());
-        boolean firstNotReached = lastStep < 0 || (checkpointEvery > 0 && lastStep < checkpointEvery);
+        boolean firstNotReached = lastStep < 0 || (checkpointEvery > 0 && lastStep <= checkpointEvery);
         if (!firstNotReached) {
             throw refuse(run, (Files.isDirectory(ckDir) ? CHECKPOINTS_NAME + "/ is empty" : "no " + CHECKPOINTS_NAME
                     + "/ folder") + " but " + RunDirectory.STEPS + " records step " + lastStep);
@@ -131,7 +133,7 @@ public final class ResumeCheck {
 
     private static UserException refuse(RunDirectory run, String found) {
         return new UserException("--resume " + run.dir() + ": no valid checkpoint (" + found + "); starting over "
-                + "would rewrite the run's records. Restore checkpoints/ or add --restart (old records are kept)");
+                + "would rewrite its records. Restore checkpoints/ or add --restart (keeps old records)");
     }
 
     private static String shorten(String s, int max) {
