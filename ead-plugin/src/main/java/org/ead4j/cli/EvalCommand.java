@@ -103,6 +103,13 @@ public class EvalCommand implements Callable<Integer> {
         try (BoundedVerifier v = new BoundedVerifier(t.verifier())) {
             r = Evaluator.evaluate(cfg, engine, src.policy(), problems, new PromptCodec(src.tokenizer()), v, seed,
                     scheduleOptions.step());
+            if (v.failures() > 0) {
+                // one line for all of them, on stderr so that --json stays one object
+                String first = v.firstFailure().orElse("");
+                spec.commandLine().getErr().println(UserMessages.oneLine("note: " + v.failures() + " response(s) could "
+                        + "not be verified and scored 0 (reason UNPARSEABLE or ERROR); first, " + first));
+                spec.commandLine().getErr().flush();
+            }
         }
         Map<String, Object> rec = r.record(scheduleOptions.step());
         var out = spec.commandLine().getOut();
@@ -140,13 +147,8 @@ public class EvalCommand implements Callable<Integer> {
             }
         }
         // per sampled token the rollouts keep about 16 bytes (token, tau, two log-probs) plus working copies
-        double gib = (double) evaluated * n * maxT * 32 / (1L << 30);
-        double heap = Runtime.getRuntime().maxMemory() / (double) (1L << 30);
-        if (n > 0 && gib > heap / 2) {
-            throw new UserException(String.format("--n %d x %d prompts x --max-tokens %d would need about %.1f GiB for "
-                    + "the responses, more than half of the %.1f GiB heap; lower --n, --max-prompts or --max-tokens",
-                    n, evaluated, maxT, gib, heap));
-        }
+        org.ead4j.run.MemoryBudget.require("--n x prompts", n + " x " + evaluated, "the responses of up to " + maxT
+                + " tokens", (double) evaluated * n * (maxT * 32.0 + 256), false);
     }
 
     private Task resolveTask(PolicySource src) throws java.io.IOException {
@@ -154,9 +156,10 @@ public class EvalCommand implements Callable<Integer> {
             throw new UserException("give either --data or --task, not both");
         }
         if (data != null) {
-            if (!Files.isRegularFile(data)) {
+            if (!Files.exists(data)) {
                 throw new UserException("--data " + data + ": no such file");
             }
+            org.ead4j.run.MemoryBudget.requireFileSize(data, "--data", org.ead4j.run.MemoryBudget.maxTextFileBytes());
             return new JsonlTask(null, data, "jsonl", verifier());
         }
         if (task != null) {

@@ -8,6 +8,7 @@ import org.ead4j.provenance.ExperimentConfigs;
 import org.ead4j.provenance.ExperimentProvenance;
 import org.ead4j.run.Checkpoint;
 import org.ead4j.run.CheckpointStore;
+import org.ead4j.run.MemoryBudget;
 import org.ead4j.run.RunDirectory;
 import org.ead4j.samediff.io.PolicyCheckpoint;
 import org.ead4j.samediff.policy.PolicyTransformer;
@@ -61,6 +62,7 @@ record PolicySource(PolicyTransformer policy, Optional<RlvrTrainer> trainer, Str
         }
         PolicyTransformer policy;
         try {
+            MemoryBudget.requirePolicy("the --checkpoint policy", PolicyCheckpoint.readConfig(policyDir));
             policy = PolicyCheckpoint.load(policyDir).policy();
         } catch (IllegalArgumentException | IOException e) {
             throw new UserException("--checkpoint " + path + ": " + e.getMessage(), e);

@@ -10,6 +10,7 @@ import org.ead4j.samediff.decode.KvCacheDecoder;
 import org.ead4j.samediff.sampling.SamplerConfig;
 import org.ead4j.samediff.schedule.TemperatureSchedule;
 import org.ead4j.train.RlvrTrainer;
+import org.ead4j.run.MemoryBudget;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -64,6 +65,10 @@ public class SampleCommand implements Callable<Integer> {
             throw new UserException("--prompt is " + tokens.length + " tokens; with --max-tokens " + maxT
                     + " that exceeds the policy's maxSeqLen " + src.policy().config().maxSeqLen());
         }
+        MemoryBudget.require("--n", n, "the responses of up to " + maxT + " tokens",
+                (double) n * (maxT * 32.0 + 256), false);
+        MemoryBudget.require("--n", n, "the decoder's key/value caches", MemoryBudget.decodeBytes(src.policy().config(),
+                Math.min(n, 256), src.policy().config().maxSeqLen()), true);
         TemperatureSchedule schedule = scheduleOptions.schedule();
         RolloutEngine engine = new RolloutEngine(new KvCacheDecoder(src.policy()), new SamplerConfig(), maxT,
                 new int[]{src.tokenizer().eos()}, 256);

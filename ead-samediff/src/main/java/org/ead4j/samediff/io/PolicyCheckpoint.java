@@ -177,26 +177,35 @@ public final class PolicyCheckpoint {
         String weightsFile = legacy ? LEGACY_WEIGHTS_FILE : WEIGHTS_FILE;
         String mFile = legacy ? LEGACY_ADAM_M_FILE : ADAM_M_FILE;
         String vFile = legacy ? LEGACY_ADAM_V_FILE : ADAM_V_FILE;
+        for (String small : new String[]{POLICY_FILE, OPTIMIZER_FILE}) {
+            checkSmall(dir.resolve(small));
+        }
         verify(dir, manifest, POLICY_FILE, true);
-        verify(dir, manifest, weightsFile, true);
-        boolean hasOptimizer = verify(dir, manifest, OPTIMIZER_FILE, false);
-        if (hasOptimizer) {
-            verify(dir, manifest, mFile, true);
-            verify(dir, manifest, vFile, true);
-        }
-
-        PolicyConfig config;
-        try {
-            config = PolicyConfig.fromProperties(readProperties(dir.resolve(POLICY_FILE)));
-        } catch (PropertyException e) {
-            throw new IOException(dir.resolve(POLICY_FILE) + " holds an invalid configuration: " + e.getMessage(), e);
-        }
+        PolicyConfig config = parseConfig(dir);
         if (expected != null) {
             List<String> diff = expected.differences(config);
             if (!diff.isEmpty()) {
                 throw new IllegalArgumentException("checkpoint " + dir + " was written with another policy configuration; "
                         + "differing fields (expected vs checkpoint): " + String.join("; ", diff));
             }
+        }
+        // the sizes the configuration implies are checked before anything is hashed or allocated: a weights file
+        // that cannot hold the declared shapes (or shapes edited to be huge) is refused from its length alone
+        verify(dir, manifest, weightsFile, true, false);
+        checkArraysFileSize(dir.resolve(weightsFile), config, legacy);
+        verify(dir, manifest, weightsFile, true);
+        boolean hasOptimizer = verify(dir, manifest, OPTIMIZER_FILE, false);
+        if (hasOptimizer) {
+            for (String moments : new String[]{mFile, vFile}) {
+                Path f = dir.resolve(moments);
+                // the moments have the weights' shapes (or fewer arrays before the first step)
+                if (Files.isRegularFile(f) && Files.size(f) > Files.size(dir.resolve(weightsFile))) {
+                    throw new IOException(f + " is " + Files.size(f) + " bytes, larger than " + weightsFile
+                            + ": the file was changed");
+                }
+            }
+            verify(dir, manifest, mFile, true);
+            verify(dir, manifest, vFile, true);
         }
 
         Map<String, long[]> params = WeightLayout.shapes(config);
@@ -291,6 +300,12 @@ public final class PolicyCheckpoint {
 
     /** Checks presence, size and SHA-256 of one file; returns whether the manifest lists it. */
     private static boolean verify(Path dir, Map<String, String> manifest, String name, boolean required) throws IOException {
+        return verify(dir, manifest, name, required, true);
+    }
+
+    /** Like {@link #verify(Path, Map, String, boolean)}; with {@code hash} false only the recorded size is checked. */
+    private static boolean verify(Path dir, Map<String, String> manifest, String name, boolean required, boolean hash)
+            throws IOException {
         String sha = manifest.get("file." + name + ".sha256");
         String bytes = manifest.get("file." + name + ".bytes");
         if (sha == null || bytes == null) {
@@ -314,6 +329,9 @@ public final class PolicyCheckpoint {
             throw new IOException(file + " is " + size + " bytes but the manifest records " + expected
                     + (size < expected ? ": the file is truncated" : ": the file was modified"));
         }
+        if (!hash) {
+            return true;
+        }
         String actual = AtomicFiles.sha256(file);
         if (!actual.equals(sha.trim())) {
             throw new IOException(file + " fails its SHA-256 check (manifest " + sha + ", file " + actual + "): the file is corrupt");
@@ -329,6 +347,78 @@ public final class PolicyCheckpoint {
             w.write(e.getKey() + "=" + e.getValue() + "\n");
         }
         w.flush();
+    }
+
+    /** Largest policy.properties / optimizer.properties read. */
+    private static final long MAX_PROPERTIES_BYTES = 1 << 20;
+
+    /**
+     * The policy configuration a checkpoint declares, read without verifying or loading its arrays, so a
+     * caller can check its size against the memory available before {@link #load}.
+     *
+     * @param dir the checkpoint directory
+     * @return the declared configuration
+     * @throws IOException if {@code policy.properties} is missing, too large or invalid
+     */
+    public static PolicyConfig readConfig(Path dir) throws IOException {
+        checkSmall(dir.resolve(POLICY_FILE));
+        return parseConfig(dir);
+    }
+
+    private static PolicyConfig parseConfig(Path dir) throws IOException {
+        try {
+            return PolicyConfig.fromProperties(readProperties(dir.resolve(POLICY_FILE)));
+        } catch (PropertyException e) {
+            throw new IOException(dir.resolve(POLICY_FILE) + " holds an invalid configuration: " + e.getMessage(), e);
+        }
+    }
+
+    private static void checkSmall(Path file) throws IOException {
+        if (Files.exists(file) && (!Files.isRegularFile(file) || Files.size(file) > MAX_PROPERTIES_BYTES)) {
+            throw new IOException(file + " is " + (Files.isRegularFile(file) ? Files.size(file) + " bytes" : "not a file")
+                    + "; a checkpoint's properties file is a small text file (at most " + MAX_PROPERTIES_BYTES + " bytes)");
+        }
+    }
+
+    /**
+     * Refuses an arrays file whose length differs from what the configuration's shapes need. A quick
+     * upper bound on the parameter count comes first, so shapes edited to be huge are refused without
+     * enumerating them.
+     */
+    private static void checkArraysFileSize(Path file, PolicyConfig config, boolean legacy) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            return; // verify() names the missing file
+        }
+        long size = Files.size(file);
+        // at least the MLP (up and down) of every layer and the token embedding, 4 bytes each, whatever else the
+        // architecture adds
+        double floor = 4 * ((double) config.numLayers() * 2 * config.dModel() * config.ffnWidth()
+                + (double) config.vocabSize() * config.dModel());
+        if (floor > size) {
+            throw new IOException(file + " is " + size + " bytes, too small for the declared policy (numLayers "
+                    + config.numLayers() + ", dModel " + config.dModel() + ", ffnWidth " + config.ffnWidth() + ", vocabSize "
+                    + config.vocabSize() + "): the file or policy.properties was changed");
+        }
+        if (!legacy) {
+            // safetensors: an 8-byte length, a JSON header of bounded size, then 4 bytes per float32 parameter
+            double data = 4.0 * WeightLayout.parameterCount(config);
+            if (data + 8 > size || size - data > 8 + SafetensorsFile.MAX_HEADER_BYTES) {
+                throw new IOException(file + " is " + size + " bytes but the declared policy's " + (long) (data / 4)
+                        + " float32 parameters need " + (long) data + " bytes plus a header: the file or "
+                        + "policy.properties was changed");
+            }
+            return;
+        }
+        long expected;
+        try {
+            expected = NamedArraysFile.sizeOf(WeightLayout.shapes(config));
+        } catch (ArithmeticException e) {
+            expected = -1; // shapes beyond any file
+        }
+        if (expected != size) {
+            throw new IOException(file + " is " + size + " bytes but the declared policy's shapes need " + expected
+                    + ": the file or policy.properties was changed");
+        }
     }
 
     private static Map<String, String> readProperties(Path file) throws IOException {
