@@ -3,6 +3,7 @@ package org.ead4j.samediff.decode;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.Map;
+import org.ead4j.samediff.policy.MlpKind;
 import org.ead4j.samediff.policy.NormKind;
 import org.ead4j.samediff.policy.PolicyConfig;
 import org.ead4j.samediff.policy.PositionKind;
@@ -44,22 +45,40 @@ final class DecoderWeights {
     static final class Layer {
         final float[] norm1Gain; // [D]
         final float[] norm1Bias; // [D], null for RMSNorm
-        final Matrix qkv;        // [D, 3D]
-        final Matrix attnOut;    // [D, D]
+        final Matrix qkv;        // [D, (H+2K)*dh] columns q | k | v (GPT: the fused [D, 3D] parameter)
+        final float[] qkvBias;   // [(H+2K)*dh], null without qkvBias
+        final float[] qNorm;     // [dh], null without qkNorm
+        final float[] kNorm;     // [dh], null without qkNorm
+        final Matrix attnOut;    // [H*dh, D]
+        final float[] outBias;   // [D], null without outBias
         final float[] norm2Gain; // [D]
         final float[] norm2Bias; // [D], null for RMSNorm
-        final Matrix up;         // [D, F]
+        final Matrix up;         // GELU: [D, F]; SwiGLU: [D, 2F] columns gate | up
+        final float[] upBias;    // SwiGLU with mlpBias: [2F] gate | up biases, else null
         final Matrix down;       // [F, D]
+        final float[] downBias;  // [D], null without mlpBias
 
-        Layer(int d, int f, boolean layerNorm, DecoderOptions gemm) {
+        Layer(PolicyConfig c, DecoderOptions gemm) {
+            int d = c.dModel();
+            int f = c.ffnWidth();
+            int q = c.numHeads() * c.headDim();
+            int kv = c.numKvHeads() * c.headDim();
+            boolean layerNorm = c.norm() == NormKind.LAYER_NORM;
+            boolean swiglu = c.mlp() == MlpKind.SWIGLU;
             norm1Gain = new float[d];
             norm1Bias = layerNorm ? new float[d] : null;
-            qkv = new Matrix(d, 3 * d, false, gemm);
-            attnOut = new Matrix(d, d, false, gemm);
+            qkv = new Matrix(d, q + 2 * kv, false, gemm);
+            qkvBias = c.qkvBias() ? new float[q + 2 * kv] : null;
+            qNorm = c.qkNorm() ? new float[c.headDim()] : null;
+            kNorm = c.qkNorm() ? new float[c.headDim()] : null;
+            attnOut = new Matrix(q, d, false, gemm);
+            outBias = c.outBias() ? new float[d] : null;
             norm2Gain = new float[d];
             norm2Bias = layerNorm ? new float[d] : null;
-            up = new Matrix(d, f, false, gemm);
+            up = new Matrix(d, swiglu ? 2 * f : f, false, gemm);
+            upBias = swiglu && c.mlpBias() ? new float[2 * f] : null;
             down = new Matrix(f, d, false, gemm);
+            downBias = c.mlpBias() ? new float[d] : null;
         }
     }
 
@@ -92,7 +111,7 @@ final class DecoderWeights {
         posEmb = config.positions() == PositionKind.LEARNED ? new float[config.maxSeqLen()][d] : null;
         layers = new Layer[config.numLayers()];
         for (int l = 0; l < layers.length; l++) {
-            layers[l] = new Layer(d, config.ffnWidth(), ln, gemm);
+            layers[l] = new Layer(config, gemm);
         }
         finalGain = new float[d];
         finalBias = ln ? new float[d] : null;
@@ -113,6 +132,10 @@ final class DecoderWeights {
             if (y.norm1Bias != null) {
                 read(WeightLayout.norm1Bias(l), y.norm1Bias);
                 read(WeightLayout.norm2Bias(l), y.norm2Bias);
+            }
+            if (config.architecture().isHuggingFace()) {
+                readHuggingFace(l, y);
+                continue;
             }
             read(WeightLayout.attnQkv(l), y.qkv);
             read(WeightLayout.attnOut(l), y.attnOut);
@@ -136,6 +159,67 @@ final class DecoderWeights {
         } else {
             read(WeightLayout.HEAD, head);
         }
+    }
+
+    /** The separate projections of a Hugging Face block into the fused q | k | v and gate | up copies. */
+    private void readHuggingFace(int l, Layer y) {
+        int q = config.numHeads() * config.headDim();
+        int kv = config.numKvHeads() * config.headDim();
+        int f = config.ffnWidth();
+        readColumns(WeightLayout.projection(l, "q"), y.qkv, 0, q);
+        readColumns(WeightLayout.projection(l, "k"), y.qkv, q, kv);
+        readColumns(WeightLayout.projection(l, "v"), y.qkv, q + kv, kv);
+        toNd(y.qkv);
+        if (y.qkvBias != null) {
+            read(WeightLayout.projectionBias(l, "q"), y.qkvBias, 0, q);
+            read(WeightLayout.projectionBias(l, "k"), y.qkvBias, q, kv);
+            read(WeightLayout.projectionBias(l, "v"), y.qkvBias, q + kv, kv);
+        }
+        if (y.qNorm != null) {
+            read(WeightLayout.qNormGain(l), y.qNorm);
+            read(WeightLayout.kNormGain(l), y.kNorm);
+        }
+        read(WeightLayout.projection(l, "out"), y.attnOut);
+        if (y.outBias != null) {
+            read(WeightLayout.projectionBias(l, "out"), y.outBias);
+        }
+        readColumns(WeightLayout.projection(l, "gate"), y.up, 0, f);
+        readColumns(WeightLayout.projection(l, "up"), y.up, f, f);
+        toNd(y.up);
+        read(WeightLayout.projection(l, "down"), y.down);
+        if (y.upBias != null) {
+            read(WeightLayout.projectionBias(l, "gate"), y.upBias, 0, f);
+            read(WeightLayout.projectionBias(l, "up"), y.upBias, f, f);
+        }
+        if (y.downBias != null) {
+            read(WeightLayout.projectionBias(l, "down"), y.downBias);
+        }
+    }
+
+    /** Columns [from, from + width) of m's rows from an [in, width] parameter. */
+    private void readColumns(String name, Matrix m, int from, int width) {
+        FloatBuffer fb = buffer(source.get(name));
+        for (float[] row : m.rows) {
+            fb.get(row, from, width);
+        }
+    }
+
+    /** Copies m's rows into its ND4J copy (not transposed), if it has one. */
+    private static void toNd(Matrix m) {
+        if (m.nd == null) {
+            return;
+        }
+        Nd4j.getAffinityManager().ensureLocation(m.nd, AffinityManager.Location.HOST);
+        FloatBuffer fb = m.nd.data().asNioFloat();
+        fb.position((int) m.nd.offset());
+        for (float[] row : m.rows) {
+            fb.put(row);
+        }
+        Nd4j.getAffinityManager().tagLocation(m.nd, AffinityManager.Location.HOST);
+    }
+
+    private void read(String name, float[] dst, int from, int width) {
+        buffer(source.get(name)).get(dst, from, width);
     }
 
     private void read(String name, float[] dst) {

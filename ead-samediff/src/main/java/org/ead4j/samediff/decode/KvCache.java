@@ -14,7 +14,8 @@ package org.ead4j.samediff.decode;
  * arrays that large are humongous objects, which G1 allocates directly in the old generation and never
  * copies, so the resident memory of a cache is its size. Many small arrays were allocated in the young
  * generation and copied on promotion, which added about half the cache's size to the peak resident memory.
- * Memory: 2 x layers x rows x capacity x D floats.
+ * Memory: 2 x layers x rows x capacity x K x dh floats, with K the key/value heads (numKvHeads: a grouped-query
+ * model caches numHeads / numKvHeads times less than one with a key/value head per query head).
  */
 final class KvCache {
 

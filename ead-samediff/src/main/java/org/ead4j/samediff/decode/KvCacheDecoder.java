@@ -11,7 +11,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Batched autoregressive generation with a KV cache, for rollouts: the same function as
- * {@link PolicyTransformer}'s logits, computed incrementally on the decoder's own copy of the weights.
+ * {@link PolicyTransformer}'s logits, computed incrementally on the decoder's own copy of the weights, for every
+ * {@link org.ead4j.samediff.policy.Architecture} (grouped-query models cache only their key/value heads).
  *
  * <p>Flow (nanoGPT's {@code generate} with a cache, llama3.java's preallocated state): {@link #prefill} runs
  * all prompt tokens of all rows (row by row, in chunks of {@link #PREFILL_CHUNK} tokens), filling the cache and
@@ -42,7 +43,12 @@ public final class KvCacheDecoder implements AutoCloseable {
     private final int vocab;
     private final int d;
     private final int heads;
+    private final int kvHeads;
+    private final int groupSize;  // query heads per key/value head (GQA), 1 without
     private final int headDim;
+    private final int qDim;       // H * dh: where k starts in a q | k | v row
+    private final int kvDim;      // K * dh
+    private final boolean huggingFace;
     private final int ffn;
     private final float eps;
     private final boolean layerNorm;
@@ -61,10 +67,11 @@ public final class KvCacheDecoder implements AutoCloseable {
     private boolean[] tokLogits; // [M] whether this token's logits are wanted
     private float[][] x;         // [M][D] residual stream
     private float[][] h;         // [M][D] normed input of a sub-layer
-    private float[][] qkv;       // [M][3D]
-    private float[][] att;       // [M][D] attention output before projection
+    private float[][] qkv;       // [M][(H+2K)*dh] q | k | v
+    private float[][] att;       // [M][H*dh] attention output before projection
     private float[][] proj;      // [M][D] sub-layer output
     private float[][] ff;        // [M][F] MLP hidden
+    private float[][] gateUp;    // [M][2F] SwiGLU gate | up projections, null for GELU
     private float[][] headOut;   // [M][V] logits of the selected tokens
     private int[] headRow;       // [M] row of each selected token
 
@@ -104,7 +111,12 @@ public final class KvCacheDecoder implements AutoCloseable {
         this.vocab = config.vocabSize();
         this.d = config.dModel();
         this.heads = config.numHeads();
+        this.kvHeads = config.numKvHeads();
+        this.groupSize = heads / kvHeads;
         this.headDim = config.headDim();
+        this.qDim = heads * headDim;
+        this.kvDim = kvHeads * headDim;
+        this.huggingFace = config.architecture().isHuggingFace();
         this.ffn = config.ffnWidth();
         this.eps = (float) config.normEpsilon();
         this.layerNorm = config.norm() == NormKind.LAYER_NORM;
@@ -230,7 +242,7 @@ public final class KvCacheDecoder implements AutoCloseable {
         int b = prompts.length;
         if (cache == null || cache.rows < b || cache.capacity < capacity) {
             cache = null; // let the old cache go before allocating the new one
-            cache = new KvCache(cfg.numLayers(), b, capacity, heads, headDim);
+            cache = new KvCache(cfg.numLayers(), b, capacity, kvHeads, headDim);
         }
         rows = b;
         Arrays.fill(cache.length, 0);
@@ -349,7 +361,7 @@ public final class KvCacheDecoder implements AutoCloseable {
         logits = new float[0];
         seen = new boolean[0];
         maxTokens = 0;
-        x = h = qkv = att = proj = ff = headOut = null;
+        x = h = qkv = att = proj = ff = gateUp = headOut = null;
         matmul.release();
     }
 
@@ -393,10 +405,11 @@ public final class KvCacheDecoder implements AutoCloseable {
         headRow = new int[m];
         x = new float[m][d];
         h = new float[m][d];
-        qkv = new float[m][3 * d];
-        att = new float[m][d];
+        qkv = new float[m][qDim + 2 * kvDim];
+        att = new float[m][qDim];
         proj = new float[m][d];
         ff = new float[m][ffn];
+        gateUp = huggingFace ? new float[m][2 * ffn] : null;
         headOut = new float[m][vocab];
     }
 
@@ -415,6 +428,10 @@ public final class KvCacheDecoder implements AutoCloseable {
         for (int l = 0; l < weights.layers.length; l++) {
             DecoderWeights.Layer w = weights.layers[l];
             int layer = l;
+            if (huggingFace) {
+                huggingFaceLayer(layer, w, m, wide);
+                continue;
+            }
             // x = x + attn(norm1(x))
             parallel.run(m, wide, 1, (from, to) -> norm(x, h, from, to, w.norm1Gain, w.norm1Bias));
             matmul.mul(h, m, w.qkv, qkv);                                   // [m][3D]
@@ -461,22 +478,36 @@ public final class KvCacheDecoder implements AutoCloseable {
         }
     }
 
-    /** Rotary embedding of q and k (rotary models) and the cache write of k and v, tokens [from, to). */
+    /**
+     * Bias and per-head norm of q and k (when configured), rotary embedding of q and k (rotary models) and the cache
+     * write of k and v, tokens [from, to).
+     */
     private void rotateAndStore(int l, int from, int to) {
+        DecoderWeights.Layer w = weights.layers[l];
+        float[] qkvBias = w.qkvBias;
+        float[] qNorm = w.qNorm;
+        float[] kNorm = w.kNorm;
         for (int i = from; i < to; i++) {
             float[] row = qkv[i];
             int p = tokPos[i];
+            if (qkvBias != null) {
+                add(row, qkvBias, row.length);
+            }
+            if (qNorm != null) {
+                headNorm(row, 0, heads, qNorm);      // q
+                headNorm(row, qDim, kvHeads, kNorm); // k
+            }
             if (rope != null) {
-                rotate(row, 0, p);  // q
-                rotate(row, d, p);  // k
+                rotate(row, 0, p, heads);      // q
+                rotate(row, qDim, p, kvHeads); // k
             }
             int r = tokRow[i];
             float[] kc = cache.keys(l, r);
             float[] vc = cache.values(l, r);
-            for (int hh = 0; hh < heads; hh++) {
+            for (int hh = 0; hh < kvHeads; hh++) {
                 int o = cache.offset(r, hh) + p * headDim;
-                System.arraycopy(row, d + hh * headDim, kc, o, headDim);
-                System.arraycopy(row, 2 * d + hh * headDim, vc, o, headDim);
+                System.arraycopy(row, qDim + hh * headDim, kc, o, headDim);
+                System.arraycopy(row, qDim + kvDim + hh * headDim, vc, o, headDim);
             }
         }
     }
@@ -496,7 +527,7 @@ public final class KvCacheDecoder implements AutoCloseable {
             for (int hh = 0; hh < heads; hh++) {
                 // scores[t] = (q . k_t) * scale: dot products over the contiguous keys, four positions at a time
                 // (four independent sums keep the FP units busy; C2 does not vectorise a float sum)
-                int kv = cache.offset(r, hh);
+                int kv = cache.offset(r, hh / groupSize); // query head hh reads key/value head hh / rep
                 int qo = hh * dh;
                 int t = 0;
                 for (; t + 4 <= n; t += 4) {
@@ -569,13 +600,13 @@ public final class KvCacheDecoder implements AutoCloseable {
         }
     }
 
-    /** Rotary embedding of the D features of {@code row} starting at {@code o}, for position pos ("rotate half"). */
-    private void rotate(float[] row, int o, int pos) {
+    /** Rotary embedding of {@code n} heads of {@code row} starting at {@code o}, for position pos ("rotate half"). */
+    private void rotate(float[] row, int o, int pos, int n) {
         int half = rope.half();
         float[] cos = rope.cos();
         float[] sin = rope.sin();
         int to = pos * half;
-        for (int hh = 0; hh < heads; hh++) {
+        for (int hh = 0; hh < n; hh++) {
             int b = o + hh * headDim;
             for (int j = 0; j < half; j++) {
                 float x1 = row[b + j];
@@ -584,6 +615,67 @@ public final class KvCacheDecoder implements AutoCloseable {
                 float s = sin[to + j];
                 row[b + j] = x1 * c - x2 * s;
                 row[b + half + j] = x1 * s + x2 * c;
+            }
+        }
+    }
+
+    /**
+     * One Hugging Face block on tokens [0, m): {@code x = x + o(attn(norm1(x)))}, {@code x = x + down(silu(gate h) *
+     * up h)} with {@code h = norm2(x)}; q | k | v and gate | up are each one fused matrix.
+     */
+    private void huggingFaceLayer(int layer, DecoderWeights.Layer w, int m, boolean wide) {
+        parallel.run(m, wide, 1, (from, to) -> norm(x, h, from, to, w.norm1Gain, w.norm1Bias));
+        matmul.mul(h, m, w.qkv, qkv);                                       // [m][(H+2K)*dh]
+        parallel.run(m, wide, 1, (from, to) -> rotateAndStore(layer, from, to));
+        parallel.run(m, (long) m * cache.capacity * qDim >= PARALLEL_MIN_FLOATS, 1,
+                (from, to) -> attend(layer, from, to));                     // [m][H*dh]
+        matmul.mul(att, m, w.attnOut, proj);                                // [m][D]
+        for (int i = 0; i < m; i++) {
+            add(x[i], proj[i], d);
+            if (w.outBias != null) {
+                add(x[i], w.outBias, d);
+            }
+        }
+        parallel.run(m, wide, 1, (from, to) -> norm(x, h, from, to, w.norm2Gain, w.norm2Bias));
+        matmul.mul(h, m, w.up, gateUp);                                     // [m][2F]
+        parallel.run(m, (long) m * ffn >= PARALLEL_MIN_FLOATS, 1, (from, to) -> siluMul(from, to, w.upBias));
+        matmul.mul(ff, m, w.down, proj);                                    // [m][D]
+        for (int i = 0; i < m; i++) {
+            add(x[i], proj[i], d);
+            if (w.downBias != null) {
+                add(x[i], w.downBias, d);
+            }
+        }
+    }
+
+    /** ff = silu(gate + bg) * (up + bu) for tokens [from, to), from the gate | up rows; bias null for none. */
+    private void siluMul(int from, int to, float[] bias) {
+        int f = ffn;
+        for (int i = from; i < to; i++) {
+            float[] gu = gateUp[i];
+            float[] o = ff[i];
+            if (bias != null) {
+                add(gu, bias, 2 * f);
+            }
+            for (int j = 0; j < f; j++) {
+                float g = gu[j];
+                o[j] = g / (1f + (float) Math.exp(-g)) * gu[f + j];
+            }
+        }
+    }
+
+    /** RMSNorm over each of {@code n} heads of {@code row} starting at {@code o} (Qwen3's q_norm / k_norm). */
+    private void headNorm(float[] row, int o, int n, float[] gain) {
+        int dh = headDim;
+        for (int hh = 0; hh < n; hh++) {
+            int b = o + hh * dh;
+            double sq = 0;
+            for (int j = 0; j < dh; j++) {
+                sq += row[b + j] * row[b + j];
+            }
+            float inv = (float) (1.0 / Math.sqrt((float) (sq / dh) + eps));
+            for (int j = 0; j < dh; j++) {
+                row[b + j] = row[b + j] * inv * gain[j];
             }
         }
     }

@@ -31,6 +31,7 @@ public final class CustomOps {
         ops.add(new NormOp());
         ops.add(new NormBpOp());
         ops.add(new GeluOp());
+        ops.add(new SiluMulOp());
         ops.add(new CausalSoftmaxOp());
         ops.add(new PolicyLossOp());
         ops.add(new PolicyLossBpOp());

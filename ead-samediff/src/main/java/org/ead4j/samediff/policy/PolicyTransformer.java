@@ -18,6 +18,7 @@ import org.ead4j.samediff.ops.CustomOps;
 import org.ead4j.samediff.ops.EmbeddingOp;
 import org.ead4j.samediff.ops.GeluOp;
 import org.ead4j.samediff.ops.NormOp;
+import org.ead4j.samediff.ops.SiluMulOp;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -25,9 +26,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * A decoder-only causal pre-norm transformer (GPT-2 / nanoGPT block structure; Llama's RMSNorm and rotary
- * positions as options) built as a SameDiff graph, with per-position log-probabilities of given next
- * tokens as outputs, so that RL losses can be added on top in the same graph.
+ * A decoder-only causal pre-norm transformer built as a SameDiff graph, with per-position log-probabilities of
+ * given next tokens as outputs, so that RL losses can be added on top in the same graph. {@link Architecture#GPT}
+ * is GPT-2 / nanoGPT's block structure (Llama's RMSNorm and rotary positions as options); the Hugging Face
+ * families ({@link Architecture#LLAMA}, {@link Architecture#QWEN2}, {@link Architecture#QWEN3}) follow
+ * transformers' modeling code: q/k/v projections with optional biases, optional per-head q/k RMSNorm,
+ * grouped-query attention, SwiGLU MLP (docs/architectures.md, "The math").
  *
  * <p>Placeholders: {@link #TOKENS} INT32 [B, T] input ids (right-padded), {@link #TARGETS} INT32 [B, T] the
  * next-token ids to score, {@link #INV_TAU} FLOAT [B, T] the inverse temperature 1/tau_t per position
@@ -44,8 +48,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>DL4J 1.0.0-M2.1 workarounds used here (notes/samediff-m2.1.md Sec. 4): {@link EmbeddingOp} instead of
  * {@code sd.gather}; 2D {@code [B*T, D]} matmuls instead of {@code tensorMmul}; {@code logSoftmax} without
  * a dimension argument; a hand-made causal mask; {@code sparseSoftmaxCrossEntropy} is never used. For speed
- * (slow M2.1 backward kernels), norms, GELU and the masked attention softmax are fused Java ops with
- * hand-written gradients: {@link NormOp}, {@link GeluOp}, {@link CausalSoftmaxOp}.
+ * (slow M2.1 backward kernels), norms, GELU, SwiGLU's gated unit and the masked attention softmax are fused Java
+ * ops with hand-written gradients: {@link NormOp}, {@link GeluOp}, {@link SiluMulOp}, {@link CausalSoftmaxOp}.
  *
  * <p>Parameters live in the graph; {@link #parameters()} returns the live arrays, which an optimiser updates
  * in place, so the graph and any decoder reading them see new weights without copies. Not thread-safe.
@@ -94,6 +98,51 @@ public final class PolicyTransformer {
      * @param floatType FLOAT or DOUBLE
      */
     public PolicyTransformer(PolicyConfig config, DataType floatType) {
+        this(config, floatType, null);
+    }
+
+    /**
+     * Builds a float32 policy whose parameters start from the given values instead of the random initialisation
+     * (for pretrained weights: nothing is drawn at random, and no array of that size is created only to be
+     * overwritten). Arrays that are FLOAT, C order and not views become the policy's parameters as they are, without
+     * a copy, and the optimiser later updates them in place; pass copies to keep the originals. Others are copied.
+     *
+     * @param config the configuration
+     * @param weights every parameter of {@link WeightLayout#shapes(PolicyConfig)}, by name, with that shape
+     * @return the policy
+     * @throws IllegalArgumentException naming the tensor when one is missing, unexpected, null, not floating point
+     *                                  or of the wrong shape
+     */
+    public static PolicyTransformer withWeights(PolicyConfig config, Map<String, INDArray> weights) {
+        if (weights == null) {
+            throw new IllegalArgumentException("weights must not be null: give every parameter of WeightLayout.shapes(config)");
+        }
+        Map<String, long[]> shapes = WeightLayout.shapes(config);
+        for (String name : weights.keySet()) {
+            if (!shapes.containsKey(name)) {
+                throw new IllegalArgumentException("unexpected tensor '" + name + "': the " + config.architecture()
+                        + " configuration has no such parameter (expected names: " + shapes.keySet() + ")");
+            }
+        }
+        for (Map.Entry<String, long[]> e : shapes.entrySet()) {
+            INDArray a = weights.get(e.getKey());
+            if (a == null) {
+                throw new IllegalArgumentException("missing tensor '" + e.getKey() + "' of shape "
+                        + Arrays.toString(e.getValue()) + " required by the " + config.architecture() + " configuration");
+            }
+            if (!a.dataType().isFPType()) {
+                throw new IllegalArgumentException("tensor '" + e.getKey() + "' has data type " + a.dataType()
+                        + ": a floating-point type is required");
+            }
+            if (!Arrays.equals(a.shape(), e.getValue())) {
+                throw new IllegalArgumentException("tensor '" + e.getKey() + "' has shape " + Arrays.toString(a.shape())
+                        + " but the configuration needs " + Arrays.toString(e.getValue()));
+            }
+        }
+        return new PolicyTransformer(config, DataType.FLOAT, weights);
+    }
+
+    private PolicyTransformer(PolicyConfig config, DataType floatType, Map<String, INDArray> initial) {
         if (floatType != DataType.FLOAT && floatType != DataType.DOUBLE) {
             throw new IllegalArgumentException("floatType must be FLOAT or DOUBLE, got " + floatType);
         }
@@ -105,9 +154,18 @@ public final class PolicyTransformer {
         int v = config.vocabSize();
         for (Map.Entry<String, long[]> e : WeightLayout.shapes(config).entrySet()) {
             long[] shape = e.getValue();
-            float[] init = WeightInit.values(config, e.getKey(), (int) Arrays.stream(shape).reduce(1, (a, b) -> a * b));
-            INDArray arr = Nd4j.create(init, shape, 'c');
-            params.put(e.getKey(), sd.var(e.getKey(), floatType == DataType.FLOAT ? arr : arr.castTo(floatType)));
+            INDArray arr;
+            if (initial != null) {
+                arr = initial.get(e.getKey());
+                if (arr.dataType() != floatType || arr.isView() || arr.ordering() != 'c') {
+                    arr = arr.castTo(floatType).dup('c');
+                }
+            } else {
+                float[] init = WeightInit.values(config, e.getKey(), (int) Arrays.stream(shape).reduce(1, (a, b) -> a * b));
+                arr = Nd4j.create(init, shape, 'c');
+                arr = floatType == DataType.FLOAT ? arr : arr.castTo(floatType);
+            }
+            params.put(e.getKey(), sd.var(e.getKey(), arr));
         }
 
         SDVariable tokens = sd.placeHolder(TOKENS, DataType.INT32, -1, -1);   // [B, T]
@@ -130,12 +188,24 @@ public final class PolicyTransformer {
         SDVariable bthd = sd.concat(0, shapeBT, sd.constant(Nd4j.createFromArray(
                 (long) config.numHeads(), (long) config.headDim())));          // (B, T, H, dh)
 
-        for (int l = 0; l < config.numLayers(); l++) {
-            SDVariable h = norm(x, WeightLayout.norm1Gain(l), WeightLayout.norm1Bias(l)); // [N, D]
-            x = x.add(attention(h, l, bthd, rotary));                              // [N, D]
-            h = norm(x, WeightLayout.norm2Gain(l), WeightLayout.norm2Bias(l));            // [N, D]
-            SDVariable up = GeluOp.gelu(sd, h.mmul(params.get(WeightLayout.mlpUp(l))));   // [N, F]
-            x = x.add(up.mmul(params.get(WeightLayout.mlpDown(l))));                       // [N, D]
+        if (config.architecture().isHuggingFace()) {
+            Shapes shapes = new Shapes(shapeBT);
+            for (int l = 0; l < config.numLayers(); l++) {
+                SDVariable h = norm(x, WeightLayout.norm1Gain(l), WeightLayout.norm1Bias(l)); // [N, D]
+                x = x.add(groupedAttention(h, l, shapes, rotary));                     // [N, D]
+                h = norm(x, WeightLayout.norm2Gain(l), WeightLayout.norm2Bias(l));            // [N, D]
+                SDVariable gated = SiluMulOp.siluMul(sd, linear(h, l, "gate", config.mlpBias()),
+                        linear(h, l, "up", config.mlpBias()));                            // [N, F]
+                x = x.add(linear(gated, l, "down", config.mlpBias()));                     // [N, D]
+            }
+        } else {
+            for (int l = 0; l < config.numLayers(); l++) {
+                SDVariable h = norm(x, WeightLayout.norm1Gain(l), WeightLayout.norm1Bias(l)); // [N, D]
+                x = x.add(attention(h, l, bthd, rotary));                              // [N, D]
+                h = norm(x, WeightLayout.norm2Gain(l), WeightLayout.norm2Bias(l));            // [N, D]
+                SDVariable up = GeluOp.gelu(sd, h.mmul(params.get(WeightLayout.mlpUp(l))));   // [N, F]
+                x = x.add(up.mmul(params.get(WeightLayout.mlpDown(l))));                       // [N, D]
+            }
         }
         SDVariable xf = norm(x, WeightLayout.FINAL_NORM_GAIN, WeightLayout.FINAL_NORM_BIAS); // [N, D]
         SDVariable z = config.tiedEmbeddings()
@@ -162,8 +232,8 @@ public final class PolicyTransformer {
         SDVariable q = s[0];
         SDVariable k = s[1];
         if (rotary != null) {
-            q = rotary.apply(q);
-            k = rotary.apply(k);
+            q = rotary.apply(q, config.numHeads());
+            k = rotary.apply(k, config.numHeads());
         }
         q = sd.reshape(q, bthd).permute(0, 2, 1, 3);                       // [B, H, T, dh]
         k = sd.reshape(k, bthd).permute(0, 2, 1, 3);                       // [B, H, T, dh]
@@ -173,6 +243,77 @@ public final class PolicyTransformer {
         SDVariable att = CausalSoftmaxOp.weights(sd, scores, 4, 1.0 / Math.sqrt(config.headDim())); // [B, H, T, T]
         SDVariable y = sd.mmul(att, v).permute(0, 2, 1, 3).reshape(-1, d); // [N, D]
         return y.mmul(params.get(WeightLayout.attnOut(layer)));            // [N, D]
+    }
+
+    /** Dynamic shape vectors of the Hugging Face attention, built once per graph. */
+    private final class Shapes {
+        final SDVariable bthd;  // (B, T, H, dh)
+        final SDVariable btkd;  // (B, T, K, dh)
+        final SDVariable bkgd;  // (B, K, rep*T, dh): query heads grouped by the key/value head they read
+        final SDVariable bhtd;  // (B, H, T, dh)
+        final SDVariable gtt;   // (B*K*rep, T, T): score rows of one query head each
+        final SDVariable bkgt;  // (B, K, rep*T, T)
+
+        Shapes(SDVariable shapeBT) {
+            long h = config.numHeads();
+            long k = config.numKvHeads();
+            long dh = config.headDim();
+            SDVariable b = sd.slice(shapeBT, new int[]{0}, 1);                 // LONG [1]
+            SDVariable t = sd.slice(shapeBT, new int[]{1}, 1);                 // LONG [1]
+            bthd = sd.concat(0, shapeBT, sd.constant(Nd4j.createFromArray(h, dh)));
+            btkd = sd.concat(0, shapeBT, sd.constant(Nd4j.createFromArray(k, dh)));
+            bkgd = sd.concat(0, b, sd.constant(Nd4j.createFromArray(k, -1L, dh)));
+            bhtd = sd.concat(0, b, sd.constant(Nd4j.createFromArray(h)), t, sd.constant(Nd4j.createFromArray(dh)));
+            gtt = sd.concat(0, sd.constant(Nd4j.createFromArray(-1L)), t, t);
+            bkgt = sd.concat(0, b, sd.constant(Nd4j.createFromArray(k, -1L)), t);
+        }
+    }
+
+    /** {@code x W (+ b)} for projection {@code proj} of a Hugging Face block ({@link WeightLayout#projection}). */
+    private SDVariable linear(SDVariable x, int layer, String proj, boolean bias) {
+        SDVariable y = x.mmul(params.get(WeightLayout.projection(layer, proj)));
+        return bias ? y.add(params.get(WeightLayout.projectionBias(layer, proj))) : y;
+    }
+
+    /**
+     * Causal grouped-query self-attention of a Hugging Face block (modeling_llama/qwen2/qwen3
+     * {@code LlamaAttention}), [N, D] to [N, D] before the residual add: q/k/v projections (+ biases), per-head
+     * q/k RMSNorm (Qwen3), rotary, {@code softmax(q k^T * headDim^-0.5)} with query head h reading key/value head
+     * h / rep (transformers' {@code repeat_kv}), output projection (+ bias). Keys and values are not repeated:
+     * the rep query heads of one key/value head are stacked into one [rep*T, dh] matrix per (batch, kv head).
+     */
+    private SDVariable groupedAttention(SDVariable h, int layer, Shapes shapes, Rotary rotary) {
+        int heads = config.numHeads();
+        int kvHeads = config.numKvHeads();
+        int dh = config.headDim();
+        SDVariable q = linear(h, layer, "q", config.qkvBias());           // [N, H*dh]
+        SDVariable k = linear(h, layer, "k", config.qkvBias());           // [N, K*dh]
+        SDVariable v = linear(h, layer, "v", config.qkvBias());           // [N, K*dh]
+        if (config.qkNorm()) {
+            double eps = config.normEpsilon();
+            q = NormOp.rmsNorm(sd, q.reshape(-1, dh), params.get(WeightLayout.qNormGain(layer)), eps).reshape(-1, heads * dh);
+            k = NormOp.rmsNorm(sd, k.reshape(-1, dh), params.get(WeightLayout.kNormGain(layer)), eps).reshape(-1, kvHeads * dh);
+        }
+        q = rotary.apply(q, heads);
+        k = rotary.apply(k, kvHeads);
+        q = sd.reshape(q, shapes.bthd).permute(0, 2, 1, 3);                // [B, H, T, dh]
+        k = sd.reshape(k, shapes.btkd).permute(0, 2, 1, 3);                // [B, K, T, dh]
+        v = sd.reshape(v, shapes.btkd).permute(0, 2, 1, 3);                // [B, K, T, dh]
+        double scale = 1.0 / Math.sqrt(dh);
+        SDVariable y;
+        if (kvHeads == heads) {
+            SDVariable scores = sd.mmul(q, k, false, true, false);         // [B, H, T, T]
+            SDVariable att = CausalSoftmaxOp.weights(sd, scores, 4, scale);
+            y = sd.mmul(att, v);                                           // [B, H, T, dh]
+        } else {
+            SDVariable qg = sd.reshape(q, shapes.bkgd);                    // [B, K, rep*T, dh]
+            SDVariable scores = sd.mmul(qg, k, false, true, false);        // [B, K, rep*T, T]
+            SDVariable att = CausalSoftmaxOp.weights(sd, sd.reshape(scores, shapes.gtt), 3, scale); // [B*H, T, T]
+            SDVariable yg = sd.mmul(sd.reshape(att, shapes.bkgt), v);      // [B, K, rep*T, dh]
+            y = sd.reshape(yg, shapes.bhtd);                               // [B, H, T, dh]
+        }
+        y = y.permute(0, 2, 1, 3).reshape(-1, heads * dh);                // [N, H*dh]
+        return linear(y, layer, "out", config.outBias());                 // [N, D]
     }
 
     /**
@@ -202,12 +343,13 @@ public final class PolicyTransformer {
             sin = EmbeddingOp.lookup(sd, sd.constant("rope_sin", s), posIds).reshape(-1, 1, tables.half());
         }
 
-        SDVariable apply(SDVariable x) {
-            SDVariable xh = x.reshape(-1, config.numHeads(), config.headDim()); // [N, H, dh]
+        /** Rotates {@code x [N, heads * dh]}: per head, (x1, x2) to (x1 cos - x2 sin, x2 cos + x1 sin). */
+        SDVariable apply(SDVariable x, int heads) {
+            SDVariable xh = x.reshape(-1, heads, config.headDim());             // [N, H, dh]
             SDVariable[] p = sd.split(xh, 2, 2);                                // 2 x [N, H, dh/2]
             SDVariable r1 = p[0].mul(cos).sub(p[1].mul(sin));                   // [N, H, dh/2]
             SDVariable r2 = p[0].mul(sin).add(p[1].mul(cos));                   // [N, H, dh/2]
-            return sd.concat(2, r1, r2).reshape(-1, config.dModel());           // [N, D]
+            return sd.concat(2, r1, r2).reshape(-1, heads * config.headDim());  // [N, H*dh]
         }
     }
 

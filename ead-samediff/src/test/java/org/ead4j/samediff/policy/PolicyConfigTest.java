@@ -1,6 +1,7 @@
 package org.ead4j.samediff.policy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -54,6 +55,70 @@ class PolicyConfigTest {
         assertTrue(invalid(Map.of("norm", "BATCH_NORM")).getMessage().contains("LAYER_NORM or RMS_NORM"));
         assertTrue(invalid(Map.of("dModel", "abc")).getMessage().contains("dModel = abc"));
         assertTrue(invalid(Map.of("initStd", "0")).getMessage().contains("initStd"));
+    }
+
+    private static PropertyException invalidHf(Map<String, String> overrides) {
+        Map<String, String> p = qwen3().toProperties();
+        p.putAll(overrides);
+        return assertThrows(PropertyException.class, () -> PolicyConfig.fromProperties(p));
+    }
+
+    private static PolicyConfig qwen3() {
+        return PolicyFixtures.hf(Architecture.QWEN3, 64, 32, 4, 2, 48, 64, true, 0, 0.02, "numKvHeads", "2",
+                "headDim", "12", "qkNorm", "true");
+    }
+
+    @Test
+    void huggingFaceFieldsValidateAndRoundTrip() {
+        PolicyConfig c = qwen3();
+        assertEquals(2, c.numKvHeads());
+        assertEquals(12, c.headDim());
+        assertEquals(c, PolicyConfig.fromProperties(c.toProperties()));
+        assertEquals(java.util.List.of("qkvBias: false vs true"),
+                c.differences(PolicyConfig.fromProperties(with(c, "qkvBias", "true"))));
+        // defaults: numKvHeads 0 = numHeads, headDim 0 = dModel / numHeads; GPT files keep their old keys only
+        PolicyConfig gpt = PolicyConfig.tiny(64);
+        assertEquals(4, gpt.numKvHeads());
+        assertEquals(32, gpt.headDim());
+        assertFalse(gpt.toProperties().containsKey("architecture"));
+        assertEquals(Architecture.GPT, gpt.architecture());
+
+        assertTrue(invalidHf(Map.of("numKvHeads", "3")).getMessage().contains("numKvHeads = 3 is invalid: must divide numHeads = 4"));
+        assertTrue(invalidHf(Map.of("numKvHeads", "-1")).getMessage().contains("numKvHeads = -1"));
+        assertTrue(invalidHf(Map.of("headDim", "-2")).getMessage().contains("headDim = -2"));
+        PropertyException odd = invalidHf(Map.of("headDim", "7"));
+        assertTrue(odd.getMessage().contains("head dimension 7") && odd.getMessage().contains("even"), odd.getMessage());
+        assertTrue(invalidHf(Map.of("norm", "LAYER_NORM")).getMessage().contains("needs norm = RMS_NORM"));
+        assertTrue(invalidHf(Map.of("mlp", "GELU")).getMessage().contains("mlp = SWIGLU"));
+        assertTrue(invalidHf(Map.of("architecture", "MISTRAL")).getMessage().contains("architecture = MISTRAL"));
+        assertTrue(invalidHf(Map.of("mlp", "RELU")).getMessage().contains("mlp = RELU"));
+        assertTrue(invalidHf(Map.of("ropeScaling", "YARN")).getMessage().contains("ropeScaling = YARN"));
+        Map<String, String> l3 = Map.of("ropeScaling", "LLAMA3");
+        assertEquals(RopeScaling.LLAMA3, PolicyConfig.fromProperties(with(qwen3(), "ropeScaling", "LLAMA3")).ropeScaling());
+        assertTrue(invalidHf(merge(l3, "ropeScalingFactor", "0.5")).getMessage().contains("ropeScalingFactor = 0.5"));
+        assertTrue(invalidHf(merge(l3, "ropeHighFreqFactor", "1")).getMessage().contains("need 0 < low < high"));
+        assertTrue(invalidHf(merge(l3, "ropeLowFreqFactor", "0")).getMessage().contains("ropeLowFreqFactor = 0.0"));
+        assertTrue(invalidHf(merge(l3, "ropeOriginalMaxPositions", "0")).getMessage().contains("ropeOriginalMaxPositions = 0"));
+        assertTrue(invalidHf(Map.of("qkNorm", "yes")).getMessage().contains("qkNorm = yes is invalid: must be true or false"));
+
+        // the GPT keeps its fused layout: Hugging Face features are refused by name
+        for (String[] kv : new String[][]{{"mlp", "SWIGLU"}, {"qkvBias", "true"}, {"outBias", "true"}, {"mlpBias", "true"},
+                {"qkNorm", "true"}, {"ropeScaling", "LLAMA3"}, {"numKvHeads", "2"}, {"headDim", "16"}}) {
+            PropertyException e = invalid(Map.of(kv[0], kv[1]));
+            assertTrue(e.getMessage().contains(kv[0] + " = " + kv[1] + " is invalid for architecture = GPT"), e.getMessage());
+        }
+    }
+
+    private static Map<String, String> with(PolicyConfig c, String k, String v) {
+        Map<String, String> p = c.toProperties();
+        p.put(k, v);
+        return p;
+    }
+
+    private static Map<String, String> merge(Map<String, String> a, String k, String v) {
+        Map<String, String> p = new java.util.HashMap<>(a);
+        p.put(k, v);
+        return p;
     }
 
     @Test

@@ -23,6 +23,23 @@ final class PolicyFixtures {
         return PolicyConfig.fromProperties(p);
     }
 
+    /**
+     * A Hugging Face family configuration (RMSNorm, rotary, SwiGLU) with the given extra fields, e.g.
+     * {@code "numKvHeads", "2", "qkvBias", "true"}.
+     */
+    static PolicyConfig hf(Architecture arch, int vocab, int d, int heads, int layers, int ffn, int maxLen, boolean tied,
+                           long seed, double initStd, String... extra) {
+        Map<String, String> p = new PolicyConfig(vocab, d, heads, layers, ffn, maxLen, NormKind.RMS_NORM,
+                PositionKind.ROTARY, tied, seed).toProperties();
+        p.put("architecture", arch.name());
+        p.put("mlp", MlpKind.SWIGLU.name());
+        p.put("initStd", Double.toString(initStd));
+        for (int i = 0; i < extra.length; i += 2) {
+            p.put(extra[i], extra[i + 1]);
+        }
+        return PolicyConfig.fromProperties(p);
+    }
+
     /** Random ids [b, t] in [0, vocab). */
     static int[][] ids(SplittableRandom rnd, int b, int t, int vocab) {
         int[][] out = new int[b][t];

@@ -36,6 +36,30 @@ class PolicyTransformerGradientTest {
                 PolicyFixtures.config(11, 8, 2, 1, 12, 8, NormKind.RMS_NORM, PositionKind.LEARNED, false, 4, 0.3));
     }
 
+    /**
+     * The Hugging Face families: grouped-query attention (numKvHeads &lt; numHeads), q/k/v, output and MLP biases,
+     * per-head q/k RMSNorm, SwiGLU, Llama 3 rope scaling with all three frequency bands in use (headDim 8, theta
+     * 1e4: wavelengths 6.3, 63, 628, 6283 against band edges 256 and 1024), headDim != dModel / numHeads, tied and
+     * untied heads.
+     */
+    static Stream<PolicyConfig> huggingFaceConfigs() {
+        return Stream.of(
+                PolicyFixtures.hf(Architecture.LLAMA, 11, 8, 4, 2, 12, 8, false, 5, 0.3, "numKvHeads", "2",
+                        "headDim", "8", "ropeScaling", "LLAMA3", "ropeOriginalMaxPositions", "1024"),
+                PolicyFixtures.hf(Architecture.QWEN2, 11, 8, 2, 2, 12, 8, false, 6, 0.3, "numKvHeads", "1",
+                        "qkvBias", "true"),
+                PolicyFixtures.hf(Architecture.QWEN3, 11, 8, 2, 1, 12, 8, true, 7, 0.3, "numKvHeads", "1",
+                        "headDim", "6", "qkNorm", "true", "outBias", "true", "mlpBias", "true", "normEpsilon", "1e-6"),
+                PolicyFixtures.hf(Architecture.LLAMA, 11, 8, 2, 1, 12, 8, true, 8, 0.3, "qkvBias", "true",
+                        "outBias", "true", "mlpBias", "true"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("huggingFaceConfigs")
+    void huggingFaceGradientsMatchFiniteDifferences(PolicyConfig cfg) {
+        gradientsMatchFiniteDifferences(cfg);
+    }
+
     @ParameterizedTest
     @MethodSource("configs")
     void gradientsMatchFiniteDifferences(PolicyConfig cfg) {
