@@ -10,8 +10,10 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.ead4j.samediff.decode.KvCacheDecoder;
 import org.ead4j.samediff.nd.HostArrays;
 import org.ead4j.samediff.policy.PolicyConfig;
+import org.ead4j.samediff.policy.PolicyTransformer;
 import org.ead4j.samediff.policy.WeightLayout;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,7 +26,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * ragged, left-padded batch, and the KV-cache decoder with chunked prefill and greedy steps) equal an
  * independent double-precision implementation ({@link HfReference}, one sequence at a time, no padding) to
  * 1e-4 on micro llama (GQA, llama3 rope scaling with all three bands, untied), qwen2 (q/k/v biases, tied)
- * and qwen3 (q/k norms, head_dim 16 != 32 / 4, tied) models and on a llama with every optional bias.
+ * and qwen3 (q/k norms, head_dim 16 != 32 / 4, tied) models and on a llama with every optional bias. Then
+ * ours ({@link PolicyTransformer}'s graph and {@link KvCacheDecoder}) equals the peer on the same weights to
+ * 1e-4, over ragged batches, and both decoders pick the same greedy tokens.
  */
 class DjlHfPolicyTest {
 
@@ -187,6 +191,66 @@ class DjlHfPolicyTest {
             assertEquals(11 + steps, dec.length());
             assertEquals(managed, ((BaseNDManager) torch.manager()).getManagedArrays().size(), "decode steps leaked tensors");
             assertThrows(IllegalStateException.class, () -> dec.step(new long[b]), "the cache is full");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"llama-micro", "qwen2-micro", "qwen3-micro", "llama-biases"})
+    void oursEqualsPyTorchOverRaggedBatchesAndPicksTheSameGreedyTokens(String name) {
+        PolicyConfig cfg = config(name);
+        PolicyTransformer policy = PolicyTransformer.withWeights(cfg, randomParameters(cfg, 21));
+        int v = cfg.vocabSize();
+        int[][] tok = ragged(v, 9, 13, 4, 9, 1);
+        int t = 13;
+        // the graph takes a right-padded [B, T] batch: padding after a row's end cannot reach its positions (causal)
+        int[][] padded = new int[tok.length][t];
+        for (int r = 0; r < tok.length; r++) {
+            System.arraycopy(tok[r], 0, padded[r], 0, tok[r].length);
+        }
+        float[] ours = HostArrays.toFloats(policy.forward(Map.of(PolicyTransformer.TOKENS, Nd4j.createFromArray(padded)),
+                PolicyTransformer.LOGITS).get(PolicyTransformer.LOGITS));
+        int[][] prompts = ragged(v, 10, 6, 11, 2);
+        int b = prompts.length;
+        int steps = 12;
+        try (DjlHfPolicy torch = new DjlHfPolicy(cfg, policy.parameters());
+             KvCacheDecoder dec = new KvCacheDecoder(policy);
+             DjlHfPolicy.Decode dd = torch.newDecode(b, 11 + steps, 6)) {
+            float[][] theirs = torch.raggedLogits(tok);
+            double full = 0;
+            for (int r = 0; r < tok.length; r++) {
+                for (int i = 0; i < tok[r].length; i++) {
+                    for (int j = 0; j < v; j++) {
+                        full = Math.max(full, Math.abs(ours[(r * t + i) * v + j] - theirs[r][i * v + j]));
+                    }
+                }
+            }
+            System.out.println("RESULT " + name + " ours-vs-torch full " + full);
+            assertTrue(full <= TOL, name + ": our graph's logits differ from PyTorch's by " + full);
+
+            dec.prefill(prompts, 11 + steps);
+            dd.prefill(prompts);
+            double decode = 0;
+            int[] rows = {0, 1, 2};
+            for (int s = 0; s <= steps; s++) {
+                float[] zo = dec.logits();
+                float[] zt = dd.logits();
+                int[] next = new int[b];
+                long[] nextT = new long[b];
+                for (int r = 0; r < b; r++) {
+                    for (int j = 0; j < v; j++) {
+                        decode = Math.max(decode, Math.abs(zo[r * v + j] - zt[r * v + j]));
+                    }
+                    next[r] = BenchConfigs.argmax(zo, r * v, v);
+                    nextT[r] = BenchConfigs.argmax(zt, r * v, v);
+                    assertEquals(nextT[r], next[r], name + ": greedy tokens differ at row " + r + " step " + s);
+                }
+                if (s < steps) {
+                    dec.step(rows, next);
+                    dd.step(nextT);
+                }
+            }
+            System.out.println("RESULT " + name + " ours-vs-torch decode " + decode);
+            assertTrue(decode <= TOL, name + ": our decoder's logits differ from PyTorch's by " + decode);
         }
     }
 
