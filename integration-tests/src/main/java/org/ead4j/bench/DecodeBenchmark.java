@@ -162,6 +162,9 @@ public class DecodeBenchmark implements Callable<Integer> {
             row.put("ours_pct_nd4j_peak", 100 * num(row, "ours_gflops") / peak);
         }
 
+        // the child JVMs measure alone: give back what this one's models held (off-heap arrays go with their owners)
+        System.gc();
+        System.gc();
         List<Map<String, Object>> memory = new ArrayList<>();
         for (String name : memoryConfigs) {
             if (name.equals("none")) {
@@ -351,15 +354,18 @@ public class DecodeBenchmark implements Callable<Integer> {
         row.put("naive_same_tokens", naive == null ? null : naive[2]);
         row.put("logit_diff_full", diff[0]);
         row.put("logit_diff_decode", diff[1]);
-        row.put("ours_weight_sync_ms", weightSyncMs(ours));
+        row.put("ours_weight_sync_ms", weightSyncMs(ours, BenchConfigs.isLarge(name) ? 3 : 11));
         row.put("load_avg", Stats.loadAverage());
         return row;
     }
 
-    /** Median time of copying the policy's weights into the decoder, as the trainer does after each update. */
-    private static double weightSyncMs(KvCacheDecoder dec) {
+    /**
+     * Median time of copying the policy's weights into the decoder, as the trainer does after each update, over
+     * {@code n - 1} copies after a first one (fewer for the real-shape presets, where one copy takes seconds).
+     */
+    private static double weightSyncMs(KvCacheDecoder dec, int n) {
         List<Double> ms = new ArrayList<>();
-        for (int i = 0; i < 11; i++) {
+        for (int i = 0; i < n; i++) {
             long t0 = System.nanoTime();
             dec.syncWeights();
             ms.add((System.nanoTime() - t0) / 1e6);
