@@ -8,6 +8,8 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -95,13 +97,8 @@ public final class DjlHfPolicy implements TorchPeer {
                 throw new IllegalArgumentException("parameter " + e.getKey() + " is missing or not shaped "
                         + Arrays.toString(shape) + (src == null ? "" : ": it is " + Arrays.toString(src.shape())));
             }
-            float[] v = HostArrays.toFloats(src);
             boolean linear = shape.length == 2 && !e.getKey().equals(WeightLayout.TOKEN_EMBEDDING);
-            if (linear) { // ours [in, out] -> nn.Linear's [out, in]
-                v = transpose(v, (int) shape[0], (int) shape[1]);
-                shape = new long[]{shape[1], shape[0]};
-            }
-            NDArray w = manager.create(v, new Shape(shape));
+            NDArray w = copyOf(src, shape, linear); // ours [in, out] -> nn.Linear's [out, in]
             String name = hfName(e.getKey());
             w.setName(name);
             weights.put(name, w);
@@ -161,6 +158,31 @@ public final class DjlHfPolicy implements TorchPeer {
                 return p + "mlp." + base.substring(4) + "_proj." + kind;
             default:
                 throw new IllegalArgumentException("no Hugging Face name for parameter " + ours);
+        }
+    }
+
+    /**
+     * A libtorch-owned copy of one of our arrays, transposed for linear layers. A plain float C-order array is read
+     * in place through a tensor over its memory (no Java heap copy: a 0.5B model's weights would otherwise pass
+     * through the heap twice); other arrays go through a float[].
+     */
+    private NDArray copyOf(INDArray src, long[] shape, boolean transpose) {
+        boolean direct = src.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT && src.ordering() == 'c'
+                && !src.isView() && src.data().length() == src.length() && src.data().asNio().isDirect();
+        if (!direct) {
+            float[] v = HostArrays.toFloats(src);
+            if (transpose) {
+                return manager.create(transpose(v, (int) shape[0], (int) shape[1]), new Shape(shape[1], shape[0]));
+            }
+            return manager.create(v, new Shape(shape));
+        }
+        ByteBuffer bytes = src.data().asNio().order(ByteOrder.nativeOrder());
+        try (NDManager tmp = manager.newSubManager()) {
+            NDArray alias = tmp.create(bytes, new Shape(shape), DataType.FLOAT32); // shares ND4J's memory
+            // flatten copies the transposed view into a contiguous [out * in] tensor; reshape is then a view of it
+            NDArray copy = transpose ? alias.transpose(1, 0).flatten().reshape(shape[1], shape[0]) : alias.duplicate();
+            copy.attach(manager);
+            return copy;
         }
     }
 
