@@ -303,6 +303,8 @@ public class DecodeBenchmark implements Callable<Integer> {
             if (r >= 3 && (System.nanoTime() - start) / 1e9 > budgetSeconds) {
                 break;
             }
+            System.gc(); // untimed: off-heap garbage of the previous runs goes now, not during one (a 0.5B model's
+                         // ND4J temporaries otherwise pile up to javacpp's maxbytes)
             if (r % 2 == 0) { // alternate the order so that drift of the shared machine hits both alike
                 o = runOurs(ours, prompts, steps);
                 t = runTorch(torch, prompts, steps);
