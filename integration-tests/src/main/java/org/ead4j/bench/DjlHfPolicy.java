@@ -50,7 +50,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *     {@code position_ids = cumsum(attention_mask) - 1} (1 at padding), so each row computes exactly what
  *     it would alone.</li>
  * </ul>
- * Every call runs in a sub-manager closed at its end, so temporaries are freed eagerly. Not thread-safe.
+ * Every call runs in a sub-manager closed at its end, and every layer in one of its own, so temporaries are freed
+ * as soon as a layer is done. Not thread-safe.
  */
 public final class DjlHfPolicy implements TorchPeer {
 
@@ -329,8 +330,15 @@ public final class DjlHfPolicy implements TorchPeer {
         NDArray[] cosSin = rotary(sub, positionIds(sub, b, c, start, pads));
         NDArray mask = mask(sub, b, c, start, pads);
         for (int l = 0; l < cfg.numLayers(); l++) {
-            x = layer(sub, x, l, cosSin[0], cosSin[1], mask, start,
-                    keys == null ? null : keys[l], values == null ? null : values[l]);
+            // results land in the manager of an op's first operand: with the layer's input in a scope of its own,
+            // every temporary of the layer goes with it, as Python's reference counting frees them (keeping them to
+            // the end of the call held gigabytes over a 24-layer prefill)
+            try (NDManager scope = sub.newSubManager()) {
+                x.attach(scope);
+                x = layer(scope, x, l, cosSin[0], cosSin[1], mask, start,
+                        keys == null ? null : keys[l], values == null ? null : values[l]);
+                x.attach(sub);
+            }
         }
         return rmsNorm(x, w("model.norm.weight"));
     }
