@@ -96,8 +96,8 @@ final class Round2Cases {
         add(all, c, "resume-all-checkpoints-corrupt", "train --resume: every checkpoint corrupted", "(?i)no valid checkpoint.*step-",
                 d -> {
                     Path r = run(d);
-                    flip(step(r, 1).resolve("policy/weights.bin"));
-                    flip(step(r, 2).resolve("policy/weights.bin"));
+                    flip(step(r, 1).resolve("policy/" + PolicyCheckpoint.WEIGHTS_FILE));
+                    flip(step(r, 2).resolve("policy/" + PolicyCheckpoint.WEIGHTS_FILE));
                     return a("train", "--resume", r, "--no-plots");
                 });
         add(all, c, "resume-checkpoints-deleted", "train --resume: checkpoints/ removed, steps.jsonl has 2 steps", "(?i)checkpoint",
@@ -317,15 +317,15 @@ final class Round2Cases {
         sized(all, "checkpoint-ffn-edited", "eval: policy.properties says ffnWidth=2000000000 (re-signed)",
                 "(?i)ffnWidth|needs about|too small", 15,
                 d -> a("eval", "--checkpoint", editedPolicy(d, "ffnWidth", "2000000000"), "--task", "countdown", "--n", "1"));
-        sized(all, "checkpoint-weights-huge", "eval: weights.bin grown to 8 GiB, manifest size re-written", "(?i)weights\\.bin.*shapes need", 6,
+        sized(all, "checkpoint-weights-huge", "eval: weights.safetensors grown to 8 GiB, manifest size re-written", "(?i)weights\\.safetensors.*need", 6,
                 d -> {
                     Path p = copyPolicy(d);
-                    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(p.resolve("weights.bin").toFile(), "rw")) {
+                    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(p.resolve(PolicyCheckpoint.WEIGHTS_FILE).toFile(), "rw")) {
                         f.setLength(8L << 30);
                     }
                     Path m = p.resolve(PolicyCheckpoint.MANIFEST);
-                    Files.writeString(m, Files.readString(m).replaceAll("file\\.weights\\.bin\\.bytes=\\d+",
-                            "file.weights.bin.bytes=" + (8L << 30)));
+                    Files.writeString(m, Files.readString(m).replaceAll("file\\.weights\\.safetensors\\.bytes=\\d+",
+                            "file.weights.safetensors.bytes=" + (8L << 30)));
                     return a("eval", "--checkpoint", p, "--task", "countdown", "--n", "1");
                 });
         sized(all, "metrics-dev-zero", "metrics --rollouts /dev/zero", "(?i)not a regular file", 10,
