@@ -7,6 +7,10 @@ import org.ead4j.tokenizer.Tokenizer;
 /**
  * How text meets the policy: a prompt is BOS followed by its tokens; a response is decoded without
  * its final stop token; a supervised target is the reference solution followed by EOS.
+ *
+ * <p>BOS is left out when the tokenizer has none ({@code bos() < 0}, Qwen) or when the prompt's text
+ * already encodes to it first (a chat template that writes {@code <|begin_of_text|>}), as Hugging Face
+ * would not double it.
  */
 public final class PromptCodec {
 
@@ -30,7 +34,7 @@ public final class PromptCodec {
      * Encodes a prompt.
      *
      * @param problem the problem
-     * @return BOS + prompt tokens
+     * @return BOS + prompt tokens (see the class comment for when BOS is left out)
      */
     public int[] prompt(Problem problem) {
         int[] body;
@@ -39,8 +43,15 @@ public final class PromptCodec {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("problem " + problem.id() + ": " + e.getMessage(), e);
         }
+        int bos = tokenizer.bos();
+        if (bos < 0 || body.length > 0 && body[0] == bos) {
+            if (body.length == 0) {
+                throw new IllegalArgumentException("problem " + problem.id() + ": the prompt encodes to no tokens");
+            }
+            return body;
+        }
         int[] out = new int[body.length + 1];
-        out[0] = tokenizer.bos();
+        out[0] = bos;
         System.arraycopy(body, 0, out, 1, body.length);
         return out;
     }

@@ -6,25 +6,15 @@ import com.oracle.labs.mlrg.olcut.provenance.Provenancable;
 
 /**
  * Maps text to token ids and back. Ids are dense in {@code [0, vocabSize())}; the special tokens
- * PAD, BOS and EOS have ids of their own and never come out of {@link #encode(String)}.
+ * PAD, BOS and EOS have ids of their own. {@link CharTokenizer} never encodes text to them;
+ * {@link HuggingFaceTokenizer} encodes special-token text (a chat template's {@code <|im_start|>}) to
+ * the special token, as Hugging Face does.
  *
  * <p>The policy sees {@code [BOS] prompt-tokens response-tokens [EOS] [PAD]...}: the rollout engine
  * encodes each prompt once, generates response ids until EOS or the length limit, and decodes the
  * response ids (without re-encoding them) for the verifier.
  *
- * <p><b>Plugging in a Hugging Face tokenizer.</b> Implement this interface over DJL's
- * {@code ai.djl.huggingface.tokenizers.HuggingFaceTokenizer} (Maven {@code ai.djl.huggingface:tokenizers},
- * which reads a {@code tokenizer.json}):
- * <ul>
- *   <li>a {@code @Config Path tokenizerJson} field, loaded in {@code postConfig()} with
- *       {@code HuggingFaceTokenizer.newInstance(path, Map.of("addSpecialTokens", "false"))}; record the file's
- *       SHA-256 in another {@code @Config} field so provenance pins the exact vocabulary;</li>
- *   <li>{@code encode}: {@code tok.encode(text, false, false).getIds()} narrowed from {@code long[]} to {@code int[]};</li>
- *   <li>{@code decode}: {@code tok.decode(ids as long[], true)} (skip special tokens);</li>
- *   <li>{@code bos/eos/pad}: the ids of the model's special tokens from {@code tokenizer_config.json}
- *       (e.g. {@code <|endoftext|>}); many models have no PAD, so reuse EOS and rely on the attention mask;</li>
- *   <li>{@code id/token}: {@code Encoding}'s vocabulary lookups.</li>
- * </ul>
+ * <p>{@link HuggingFaceTokenizer} reads a Hugging Face model folder's {@code tokenizer.json}.
  * Sub-word tokenizers are not prefix-stable ({@code encode(a + b)} may differ from
  * {@code encode(a) ++ encode(b)}), so never re-encode a decoded response to recompute log-probs:
  * keep the sampled ids. A character tokenizer ({@link CharTokenizer}) has no such problem.
@@ -66,11 +56,33 @@ public interface Tokenizer extends Configurable, Provenancable<ConfiguredObjectP
     /** @return the number of token ids, special tokens included */
     int vocabSize();
 
-    /** @return the id of the beginning-of-sequence token */
+    /**
+     * @return the id of the beginning-of-sequence token, or -1 when the model has none (Qwen): then
+     *         prompts start without one
+     */
     int bos();
 
     /** @return the id of the end-of-sequence token; generation stops when it is sampled */
     int eos();
+
+    /**
+     * All ids generation stops at: {@link #eos()} and any other end token of the model (Qwen stops at
+     * both {@code <|im_end|>} and {@code <|endoftext|>}).
+     *
+     * @return the stop ids, {@link #eos()} among them; a fresh array
+     */
+    default int[] stopIds() {
+        return new int[]{eos()};
+    }
+
+    /**
+     * The model's chat template, which tasks with {@code chatTemplate = true} render their prompts with.
+     *
+     * @return the template, or empty when the tokenizer has none
+     */
+    default java.util.Optional<ChatTemplate> chatTemplate() {
+        return java.util.Optional.empty();
+    }
 
     /** @return the id of the padding token (masked out of attention and losses) */
     int pad();

@@ -229,7 +229,7 @@ public final class TrainingSession implements AutoCloseable {
         updater = new PolicyUpdater(policy, cfg.loss, reference);
         decoder = new KvCacheDecoder(policy);
         engine = new RolloutEngine(decoder, cfg.sampler(), cfg.maxResponseTokens(),
-                new int[]{cfg.tokenizer().eos()}, cfg.rolloutBatchRows());
+                cfg.tokenizer().stopIds(), cfg.rolloutBatchRows());
     }
 
     /** {@link #loop}, with a failed write to the run folder turned into a {@link #storageFailure}. */
