@@ -40,7 +40,7 @@ public class EadCommand implements Callable<Integer> {
         cl.setParameterExceptionHandler((ex, args) -> {
             PrintWriter err = ex.getCommandLine().getErr();
             // picocli starts some messages (argument groups) with its own "Error: "
-            err.println("error: " + String.valueOf(ex.getMessage()).replaceFirst("^Error: ", ""));
+            err.println("error: " + UserMessages.oneLine(String.valueOf(ex.getMessage()).replaceFirst("^Error: ", "")));
             err.println("Run '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
             return UserErrorHandler.EXIT_USER_ERROR;
         });

@@ -41,6 +41,7 @@ public class ReplayCommand implements Callable<Integer> {
         if (!Files.isRegularFile(provenanceFile)) {
             throw new UserException("no such provenance file: " + provenanceFile);
         }
+        RunDirectory.checkNewRunFolder(out, "--out");
         ExperimentProvenance original = ProvenanceJson.readExperiment(provenanceFile);
         RlvrTrainer trainer = ExperimentConfigs.load(provenanceFile, RlvrTrainer.class);
         ProgressPrinter progress = ProgressPrinter.forStdout();

@@ -72,6 +72,16 @@ public final class ProvenanceJson {
         String json = Files.readString(file, StandardCharsets.UTF_8);
         JsonNode tree = ClassAllowlist.parseJson(json.getBytes(StandardCharsets.UTF_8), file);
         allowlist.checkProvenanceJson(tree, file);
+        if (tree.isEmpty()) {
+            throw new UserException(file + " is an empty JSON list: a provenance file lists marshalled provenance "
+                    + "objects, and a configuration starts with {\"config\": ...}");
+        }
+        for (int i = 0; i < tree.size(); i++) {
+            if (!tree.get(i).isObject() || !tree.get(i).has("marshalled-class")) {
+                throw new UserException(file + ": element [" + i + "] is " + describe(tree.get(i)) + ", not a "
+                        + "marshalled provenance object (a configuration starts with {\"config\": ...})");
+            }
+        }
         try {
             return ProvenanceUtil.unmarshalProvenance(new JsonProvenanceSerialization(false).deserializeFromString(json));
         } catch (ProvenanceSerializationException | ProvenanceException | ClassCastException e) {
@@ -82,8 +92,13 @@ public final class ProvenanceJson {
                     + "provenance.json; a configuration starts with {\"config\": ...}): " + why, e);
         } catch (RuntimeException e) {
             // OLCUT reports a missing class or constructor as an unchecked reflection failure
-            throw new UserException(file + " could not be unmarshalled: " + e, e);
+            throw new UserException(file + " could not be unmarshalled: " + org.ead4j.cli.UserMessages.oneLine(e.getMessage()), e);
         }
+    }
+
+    private static String describe(JsonNode n) {
+        String t = n.toString();
+        return "a " + n.getNodeType().toString().toLowerCase() + (t.length() <= 20 ? " (" + t + ")" : "");
     }
 
     /**

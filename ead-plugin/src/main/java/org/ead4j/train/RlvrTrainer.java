@@ -432,6 +432,16 @@ public class RlvrTrainer implements Configurable, Provenancable<ConfiguredObject
         return maxResponseTokens;
     }
 
+    /** @return checkpoint every this many RL steps (0 = only at the end) */
+    public int checkpointEvery() {
+        return checkpointEvery;
+    }
+
+    /** @return how many checkpoints are kept */
+    public int keepCheckpoints() {
+        return keepCheckpoints;
+    }
+
     /** @return the rollout batch bound */
     public int rolloutBatchRows() {
         return rolloutBatchRows;

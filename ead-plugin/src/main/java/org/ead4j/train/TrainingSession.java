@@ -25,6 +25,7 @@ import org.ead4j.rollout.PromptCodec;
 import org.ead4j.rollout.Rollout;
 import org.ead4j.rollout.RolloutEngine;
 import org.ead4j.rollout.TrainingBatch;
+import org.ead4j.run.AtomicFiles;
 import org.ead4j.run.Checkpoint;
 import org.ead4j.run.CheckpointStore;
 import org.ead4j.run.FaultPoint;
@@ -87,6 +88,8 @@ public final class TrainingSession implements AutoCloseable {
                          boolean stoppedOnNonFinite) {
     }
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TrainingSession.class);
+
     private TrainingSession(RlvrTrainer cfg, RunDirectory run, TrainingListener listener) {
         this.cfg = cfg;
         this.run = run;
@@ -121,11 +124,22 @@ public final class TrainingSession implements AutoCloseable {
      * @throws IOException when the run directory cannot be written
      */
     public static Result start(RlvrTrainer cfg, Path runDir, TrainingListener listener) throws IOException {
-        try (TrainingSession s = new TrainingSession(cfg, RunDirectory.create(runDir), listener)) {
+        boolean existed = Files.isDirectory(runDir);
+        RunDirectory run = RunDirectory.forNewRun(runDir, "the run folder");
+        // the session checks the configuration before anything is created
+        try (TrainingSession s = new TrainingSession(cfg, run, listener)) {
             try {
+                run.createFolders();
                 s.initFresh();
-            } catch (IOException e) {
-                throw s.storageFailure(e);
+            } catch (IOException | RuntimeException e) {
+                // nothing of value is written before the first step: leave no half-made run behind (the folder
+                // was absent or empty, so everything in it is ours)
+                s.closeQuietly();
+                removeHalfMadeRun(runDir, existed);
+                if (e instanceof IOException io) {
+                    throw s.storageFailure(io);
+                }
+                throw (RuntimeException) e;
             }
             return s.loopReportingStorage();
         }
@@ -162,6 +176,30 @@ public final class TrainingSession implements AutoCloseable {
         }
     }
 
+    private void closeQuietly() {
+        try {
+            run.close();
+        } catch (IOException e) {
+            LOG.warn("cannot close the logs of {}: {}", run.dir(), e.getMessage());
+        }
+    }
+
+    private static void removeHalfMadeRun(Path runDir, boolean existed) {
+        try {
+            if (existed) {
+                try (java.util.stream.Stream<Path> s = Files.list(runDir)) {
+                    for (Path p : s.toList()) {
+                        AtomicFiles.deleteTree(p);
+                    }
+                }
+            } else {
+                AtomicFiles.deleteTree(runDir);
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot remove the half-made run folder {}: {}", runDir, e.getMessage());
+        }
+    }
+
     private void initFresh() throws IOException {
         provenance = ExperimentProvenance.start(cfg, cfg.seed, datasetHash);
         run.writeProvenance(provenance);
@@ -179,7 +217,7 @@ public final class TrainingSession implements AutoCloseable {
             }
             try {
                 policy = PolicyCheckpoint.load(dir, cfg.policy()).policy();
-            } catch (IOException e) {
+            } catch (IOException | IllegalArgumentException e) {
                 throw new IllegalArgumentException("initialCheckpoint '" + dir + "' cannot be loaded: " + e.getMessage(), e);
             }
             String sha = policy.weightsSha256();

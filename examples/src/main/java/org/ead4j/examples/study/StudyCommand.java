@@ -69,6 +69,12 @@ public class StudyCommand implements Callable<Integer> {
         if (!childHeap.matches("[0-9]+[kKmMgG]?")) {
             throw new UserException("--child-heap " + childHeap + " is invalid: give a size such as 768m or 1g");
         }
+        if (out.toString().isBlank()) {
+            throw new UserException("--out '" + out + "' is invalid: give the path of a new or empty folder for the study");
+        }
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new UserException("--out " + out + " is a file, not a folder; give a new or empty folder for the study");
+        }
         StudyConfig cfg;
         if (source.small) {
             cfg = StudyPresets.small();
