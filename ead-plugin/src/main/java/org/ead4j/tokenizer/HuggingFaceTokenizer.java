@@ -56,7 +56,7 @@ public class HuggingFaceTokenizer implements Tokenizer {
     @Config(description = "SHA-256 (hex) generation_config.json must have, or 'absent'; empty: filled in on load.")
     private String generationConfigSha256 = "";
 
-    private ai.djl.huggingface.tokenizers.HuggingFaceTokenizer native_;
+    private ai.djl.huggingface.tokenizers.HuggingFaceTokenizer rust;
     private HfTokenizerFiles files;
     private int bos;
     private int eos;
@@ -114,14 +114,15 @@ public class HuggingFaceTokenizer implements Tokenizer {
 
         Map<String, String> opts = new HashMap<>();
         opts.put("addSpecialTokens", "false");
-        opts.put("truncation", "false");
+        opts.put("truncation", "false"); // DJL's default truncates at 512 tokens
         opts.put("padding", "false");
         // the bytes that were hashed are the bytes loaded, so the file cannot change in between
-        if (native_ != null) {
-            native_.close();
+        if (rust != null) {
+            rust.close();
         }
-        native_ = ai.djl.huggingface.tokenizers.HuggingFaceTokenizer.newInstance(
+        rust = ai.djl.huggingface.tokenizers.HuggingFaceTokenizer.newInstance(
                 new ByteArrayInputStream(files.tokenizerBytes), opts);
+        files.tokenizerBytes = null;
 
         Map<String, String> names = new HashMap<>(files.specialTokenNames);
         chatTemplate = files.chatTemplate == null ? null
@@ -153,7 +154,7 @@ public class HuggingFaceTokenizer implements Tokenizer {
 
     @Override
     public int[] encode(String text) {
-        long[] ids = native_.encode(text, false, false).getIds();
+        long[] ids = rust.encode(text, false, false).getIds();
         int[] out = new int[ids.length];
         for (int i = 0; i < ids.length; i++) {
             out[i] = (int) ids[i];
@@ -168,7 +169,7 @@ public class HuggingFaceTokenizer implements Tokenizer {
             checkId(ids[i]);
             l[i - from] = ids[i];
         }
-        return native_.decode(l, true);
+        return rust.decode(l, true);
     }
 
     @Override

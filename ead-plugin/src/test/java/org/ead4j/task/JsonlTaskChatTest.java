@@ -64,6 +64,25 @@ class JsonlTaskChatTest {
     }
 
     @Test
+    void aConfigurationFileNamingTheTokenizerLoadsThroughTheAllowlist() throws Exception {
+        Path train = dir.resolve("train.jsonl");
+        Files.writeString(train, "{\"id\":\"t1\",\"prompt\":\"2+2?\",\"answer\":\"4\"}\n");
+        Path cfg = dir.resolve("task.json");
+        String json = """
+                {"config": {"components": [
+                  {"name": "task", "type": "org.ead4j.task.JsonlTask",
+                   "properties": {"trainFile": "%s", "chatTemplate": "true", "systemPrompt": "Be brief.",
+                                  "chatTemplateDate": "2026-01-02", "tokenizer": "tokenizer"}},
+                  {"name": "tokenizer", "type": "org.ead4j.tokenizer.HuggingFaceTokenizer",
+                   "properties": {"path": "%s"}}]}}
+                """.formatted(train, TokenizerFixtures.qwen3Dir());
+        Files.writeString(cfg, json);
+        JsonlTask task = org.ead4j.provenance.ExperimentConfigs.load(cfg, JsonlTask.class);
+        assertEquals("<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\n2+2?<|im_end|>\n<|im_start|>assistant\n",
+                task.train().get(0).prompt());
+    }
+
+    @Test
     void misconfigurationsNameTheField() throws Exception {
         Path train = dir.resolve("train.jsonl");
         Files.writeString(train, "{\"id\":\"t1\",\"prompt\":\"2+2?\",\"answer\":\"4\"}\n");

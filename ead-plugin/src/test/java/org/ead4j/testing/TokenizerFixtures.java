@@ -35,6 +35,11 @@ public final class TokenizerFixtures {
         return dir("qwen3");
     }
 
+    /** @return the Qwen2.5 tokenizer folder (its chat template adds a default system message) */
+    public static Path qwen25Dir() {
+        return dir("qwen2_5");
+    }
+
     /** @return the Llama 3 (8B Instruct, first release) tokenizer folder */
     public static Path llama3Dir() {
         return dir("llama3");
@@ -48,7 +53,7 @@ public final class TokenizerFixtures {
     /**
      * A fixture folder, fetched when missing.
      *
-     * @param name qwen3, llama3 or llama3_2
+     * @param name qwen3, qwen2_5, llama3 or llama3_2
      * @return the folder
      */
     public static synchronized Path dir(String name) {

@@ -43,7 +43,7 @@ class ChatTemplateTest {
             assertEquals(c.get("expected").asText(), got, name + " / " + c.get("case").asText());
             n++;
         }
-        assertEquals(18, n);
+        assertEquals(24, n);
     }
 
     @Test

@@ -121,6 +121,10 @@ class HuggingFaceTokenizerTest {
         assertThrows(IllegalArgumentException.class, () -> t.decode(new int[]{151669}));
         assertThrows(IllegalArgumentException.class, () -> t.id("no such token"));
         assertEquals(151644, t.encode("<|im_start|>")[0]);
+        // no truncation (DJL would cut at 512 tokens unless told not to)
+        int[] ids = t.encode(" hello".repeat(3000));
+        assertEquals(3000, ids.length);
+        assertEquals(" hello".repeat(3000), t.decode(ids));
     }
 
     @Test
