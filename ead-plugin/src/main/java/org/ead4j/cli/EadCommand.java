@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         description = "ead4j: reinforcement learning with verifiable rewards and Exploratory Annealed Decoding "
                 + "on DeepLearning4J/SameDiff.",
         subcommands = {ScheduleCommand.class, TrainCommand.class, EvalCommand.class, SampleCommand.class,
-                ReplayCommand.class, MetricsCommand.class, PlotCommand.class, DiffCommand.class,
+                ModelCommand.class, ExportCommand.class, ReplayCommand.class, MetricsCommand.class, PlotCommand.class, DiffCommand.class,
                 CommandLine.HelpCommand.class})
 public class EadCommand implements Callable<Integer> {
 

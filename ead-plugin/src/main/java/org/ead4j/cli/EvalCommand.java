@@ -43,9 +43,17 @@ public class EvalCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--checkpoint", required = true, paramLabel = "DIR",
-            description = "a run directory, a checkpoint folder (checkpoints/step-N) or a policy checkpoint")
-    Path checkpoint;
+    @picocli.CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
+    Source source;
+
+    static class Source {
+        @Option(names = "--checkpoint", paramLabel = "DIR",
+                description = "a run directory, a checkpoint folder (checkpoints/step-N) or a policy checkpoint")
+        Path checkpoint;
+
+        @Option(names = "--model", paramLabel = "DIR", description = "a Hugging Face model folder (config.json + safetensors)")
+        Path model;
+    }
 
     @Option(names = "--data", paramLabel = "FILE.jsonl", description = "evaluation prompts as JSONL")
     Path data;
@@ -81,7 +89,7 @@ public class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PolicySource src = PolicySource.open(checkpoint);
+        PolicySource src = PolicySource.open(source.model, source.checkpoint);
         Task t = resolveTask(src);
         List<Problem> problems = t.eval();
         if (problems.isEmpty()) {
@@ -98,7 +106,7 @@ public class EvalCommand implements Callable<Integer> {
                 : src.trainer().map(RlvrTrainer::maxResponseTokens).orElse(Math.min(32, limit - 1));
         checkSizes(problems, new PromptCodec(src.tokenizer()), limit, maxT);
         RolloutEngine engine = new RolloutEngine(new KvCacheDecoder(src.policy()), new SamplerConfig(), maxT,
-                new int[]{src.tokenizer().eos()}, 256);
+                src.tokenizer().stopIds(), 256);
         Evaluator.Result r;
         try (BoundedVerifier v = new BoundedVerifier(t.verifier())) {
             r = Evaluator.evaluate(cfg, engine, src.policy(), problems, new PromptCodec(src.tokenizer()), v, seed,
@@ -175,7 +183,8 @@ public class EvalCommand implements Callable<Integer> {
             }
         }
         return src.trainer().map(RlvrTrainer::task).orElseThrow(() -> new UserException(
-                "--checkpoint " + checkpoint + " is not inside a run directory: name the data with --task or --data"));
+                (source.model != null ? "--model " + source.model : "--checkpoint " + source.checkpoint)
+                        + " is not inside a run directory: name the data with --task or --data"));
     }
 
     private Verifier verifier() {

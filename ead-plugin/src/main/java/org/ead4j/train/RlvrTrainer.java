@@ -38,7 +38,8 @@ import org.ead4j.tokenizer.Tokenizer;
  */
 public class RlvrTrainer implements Configurable, Provenancable<ConfiguredObjectProvenance> {
 
-    @Config(mandatory = true, description = "The policy transformer's architecture and init seed.")
+    @Config(description = "The policy transformer's architecture and init seed. May be left out when initialModel is "
+            + "set: the model's config.json then gives it.")
     PolicyConfig policy;
 
     @Config(mandatory = true, description = "The task: training/evaluation problems and their verifier.")
@@ -72,6 +73,10 @@ public class RlvrTrainer implements Configurable, Provenancable<ConfiguredObject
 
     @Config(description = "Directory of a policy checkpoint (ead4j format) to start RL from, e.g. a warm start.")
     String initialCheckpoint;
+
+    @Config(description = "A Hugging Face model folder (config.json + safetensors; Llama, Qwen2 or Qwen3) to start RL "
+            + "from. Its config.json gives the policy's shape (a configured policy must equal it).")
+    String initialModel;
 
     @Config(description = "Expected SHA-256 of the initial checkpoint's weights; checked when set, so a replay "
             + "cannot silently start from other weights.")
@@ -167,8 +172,12 @@ public class RlvrTrainer implements Configurable, Provenancable<ConfiguredObject
     @Override
     public void postConfig() {
         String c = "RlvrTrainer";
+        if (initialModel != null) {
+            policy = InitialModel.policyConfig(c, initialModel, policy, initialCheckpoint);
+        }
         if (policy == null) {
-            throw new PropertyException(c, "policy", "policy is missing");
+            throw new PropertyException(c, "policy", "policy is missing: configure a PolicyConfig, or name a Hugging "
+                    + "Face model folder in initialModel");
         }
         if (task == null) {
             throw new PropertyException(c, "task", "task is missing");
@@ -176,9 +185,12 @@ public class RlvrTrainer implements Configurable, Provenancable<ConfiguredObject
         if (decoderOptions == null) {
             throw new PropertyException(c, "decoderOptions", "decoderOptions is missing");
         }
-        if (tokenizer.vocabSize() != policy.vocabSize()) {
+        // a pretrained model's embedding may have more rows than its tokenizer has ids (Qwen: 151936 vs 151669)
+        boolean pretrained = policy.architecture().isHuggingFace();
+        if (pretrained ? tokenizer.vocabSize() > policy.vocabSize() : tokenizer.vocabSize() != policy.vocabSize()) {
             throw new PropertyException(c, "policy", "policy.vocabSize = " + policy.vocabSize()
-                    + " does not match the tokenizer's vocabulary size " + tokenizer.vocabSize());
+                    + (pretrained ? " is smaller than" : " does not match") + " the tokenizer's vocabulary size "
+                    + tokenizer.vocabSize());
         }
         positive(c, "promptsPerStep", promptsPerStep);
         positive(c, "samplesPerPrompt", samplesPerPrompt);

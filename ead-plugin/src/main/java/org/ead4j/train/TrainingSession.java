@@ -212,9 +212,16 @@ public final class TrainingSession implements AutoCloseable {
         run.writeProvenance(provenance);
     }
 
-    /** Initial weights: the initial checkpoint, or a fresh init plus the optional warm start. */
+    /** Initial weights: the initial model or checkpoint, or a fresh init plus the optional warm start. */
     private void initWeights() throws IOException {
-        if (cfg.initialCheckpoint != null) {
+        if (cfg.initialModel != null) {
+            policy = InitialModel.load(cfg.initialModel);
+            String sha = policy.weightsSha256();
+            if (cfg.initialWeightsSha256 != null && !cfg.initialWeightsSha256.equals(sha)) {
+                throw new IllegalArgumentException("initialModel '" + cfg.initialModel + "' has weights SHA-256 " + sha
+                        + " but initialWeightsSha256 is " + cfg.initialWeightsSha256);
+            }
+        } else if (cfg.initialCheckpoint != null) {
             Path dir = Path.of(cfg.initialCheckpoint);
             if (!Files.isDirectory(dir)) {
                 throw new IllegalArgumentException("initialCheckpoint '" + dir + "' is not a directory");
