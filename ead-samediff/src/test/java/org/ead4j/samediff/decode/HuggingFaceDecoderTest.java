@@ -50,6 +50,12 @@ class HuggingFaceDecoderTest {
                 "qkNorm", "true", "normEpsilon", "1e-6");
     }
 
+    /** Llama with attention_bias and mlp_bias (q/k/v, output and gate/up/down biases) and one key/value head. */
+    static PolicyConfig llamaBiases() {
+        return hf(Architecture.LLAMA, 23, 32, 4, 1, 40, 20, false, 24, "numKvHeads", "1", "qkvBias", "true",
+                "outBias", "true", "mlpBias", "true");
+    }
+
     static PolicyConfig hf(Architecture arch, int vocab, int d, int heads, int layers, int ffn, int maxLen,
                            boolean tied, long seed, String... extra) {
         Map<String, String> p = new PolicyConfig(vocab, d, heads, layers, ffn, maxLen, NormKind.RMS_NORM,
@@ -66,9 +72,10 @@ class HuggingFaceDecoderTest {
     static Stream<Arguments> cases() {
         int never = Integer.MAX_VALUE;
         List<Arguments> out = new ArrayList<>();
-        for (PolicyConfig c : List.of(llama(), qwen2(), qwen3())) {
-            out.add(Arguments.of(c.architecture().name(), c, 5, 1, never));
-            out.add(Arguments.of(c.architecture().name(), c, 4, 2, 1));
+        for (PolicyConfig c : List.of(llama(), qwen2(), qwen3(), llamaBiases())) {
+            String name = c.outBias() ? "LLAMA+biases" : c.architecture().name();
+            out.add(Arguments.of(name, c, 5, 1, never));
+            out.add(Arguments.of(name, c, 4, 2, 1));
         }
         return out.stream();
     }
@@ -133,7 +140,7 @@ class HuggingFaceDecoderTest {
     }
 
     static Stream<Arguments> families() {
-        return Stream.of(Arguments.of(llama()), Arguments.of(qwen2()), Arguments.of(qwen3()));
+        return Stream.of(Arguments.of(llama()), Arguments.of(qwen2()), Arguments.of(qwen3()), Arguments.of(llamaBiases()));
     }
 
     @ParameterizedTest
@@ -160,6 +167,24 @@ class HuggingFaceDecoderTest {
             for (int r = 0; r < prompts.length; r++) {
                 assertArrayEquals(ref[r], res.tokens(r), cfg.architecture() + " row " + r);
             }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("families")
+    void syncWeightsRefreshesTheFusedCopies(PolicyConfig cfg) {
+        PolicyTransformer p = KvCacheDecoderTest.policy(cfg);
+        try (KvCacheDecoder dec = new KvCacheDecoder(cfg, p.parameters(), new DecoderOptions(1, 1, 0))) {
+            int[][] prompt = {{1, 2, 3, 4, 5}};
+            Map<String, org.nd4j.linalg.api.ndarray.INDArray> grads = new java.util.HashMap<>();
+            for (Map.Entry<String, org.nd4j.linalg.api.ndarray.INDArray> e : p.parameters().entrySet()) {
+                grads.put(e.getKey(), org.nd4j.linalg.factory.Nd4j.randn(e.getValue().dataType(), e.getValue().shape()));
+            }
+            new org.ead4j.samediff.policy.AdamW(0.05).step(p.parameters(), grads);
+            dec.syncWeights();
+            dec.prefill(prompt, 5);
+            float[] want = KvCacheDecoderTest.graphLogits(p, prompt)[0][4];
+            assertTrue(KvCacheDecoderTest.maxDiff(dec.logits(), 0, want) < 1e-4);
         }
     }
 }
