@@ -44,16 +44,7 @@ public class EvalCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @picocli.CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
-    Source source;
-
-    static class Source {
-        @Option(names = "--checkpoint", paramLabel = "DIR",
-                description = "a run directory, a checkpoint folder (checkpoints/step-N) or a policy checkpoint")
-        Path checkpoint;
-
-        @Option(names = "--model", paramLabel = "DIR", description = "a Hugging Face model folder (config.json + safetensors)")
-        Path model;
-    }
+    PolicySourceOptions source;
 
     @Option(names = "--data", paramLabel = "FILE.jsonl", description = "evaluation prompts as JSONL")
     Path data;
@@ -89,7 +80,7 @@ public class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PolicySource src = PolicySource.open(source.model, source.checkpoint);
+        PolicySource src = source.open();
         Task t = resolveTask(src);
         List<Problem> problems = t.eval();
         if (problems.isEmpty()) {
@@ -183,8 +174,7 @@ public class EvalCommand implements Callable<Integer> {
             }
         }
         return src.trainer().map(RlvrTrainer::task).orElseThrow(() -> new UserException(
-                (source.model != null ? "--model " + source.model : "--checkpoint " + source.checkpoint)
-                        + " is not inside a run directory: name the data with --task or --data"));
+                source.describe() + " is not inside a run directory: name the data with --task or --data"));
     }
 
     private Verifier verifier() {

@@ -3,7 +3,6 @@ package org.ead4j.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.ead4j.data.Problem;
@@ -33,16 +32,7 @@ public class SampleCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
-    Source source;
-
-    static class Source {
-        @Option(names = "--checkpoint", paramLabel = "DIR",
-                description = "a run directory, a checkpoint folder or a policy checkpoint")
-        Path checkpoint;
-
-        @Option(names = "--model", paramLabel = "DIR", description = "a Hugging Face model folder (config.json + safetensors)")
-        Path model;
-    }
+    PolicySourceOptions source;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Prompt promptGroup;
@@ -83,7 +73,7 @@ public class SampleCommand implements Callable<Integer> {
         if (count < 1) {
             throw new UserException("--n " + count + " is invalid: must be >= 1");
         }
-        PolicySource src = PolicySource.open(source.model, source.checkpoint);
+        PolicySource src = source.open();
         int vocab = src.policy().config().vocabSize();
         int[] tokens;
         Tokenizer tokenizer = null;
