@@ -216,6 +216,60 @@ public class LoraConfig implements Configurable, Provenancable<ConfiguredObjectP
         return s;
     }
 
+    /** @return the fields as strings (targetModules comma-separated), for checkpoints */
+    public Map<String, String> toProperties() {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("r", Integer.toString(r));
+        p.put("alpha", Double.toString(alpha));
+        p.put("targetModules", String.join(",", targetModules));
+        p.put("rsLora", Boolean.toString(rsLora));
+        p.put("initSeed", Long.toString(initSeed));
+        return p;
+    }
+
+    /**
+     * @param p as written by {@link #toProperties()}
+     * @return the configuration
+     * @throws PropertyException naming the field when a value does not parse or is invalid
+     */
+    public static LoraConfig fromProperties(Map<String, String> p) {
+        int r;
+        double alpha;
+        long seed;
+        try {
+            r = Integer.parseInt(p.getOrDefault("r", "").trim());
+        } catch (NumberFormatException e) {
+            throw new PropertyException(NAME, "r", "r = " + p.get("r") + " is invalid: must be an integer >= 1");
+        }
+        try {
+            alpha = Double.parseDouble(p.getOrDefault("alpha", "").trim());
+        } catch (NumberFormatException e) {
+            throw new PropertyException(NAME, "alpha", "alpha = " + p.get("alpha") + " is invalid: must be a number > 0");
+        }
+        try {
+            seed = Long.parseLong(p.getOrDefault("initSeed", "0").trim());
+        } catch (NumberFormatException e) {
+            throw new PropertyException(NAME, "initSeed", "initSeed = " + p.get("initSeed") + " is invalid: must be an integer");
+        }
+        List<String> modules = new ArrayList<>();
+        for (String m : p.getOrDefault("targetModules", "").split(",")) {
+            if (!m.isBlank()) {
+                modules.add(m.trim());
+            }
+        }
+        return new LoraConfig(r, alpha, modules, Boolean.parseBoolean(p.getOrDefault("rsLora", "false").trim()), seed);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof LoraConfig l && toProperties().equals(l.toProperties());
+    }
+
+    @Override
+    public int hashCode() {
+        return toProperties().hashCode();
+    }
+
     @Override
     public String toString() {
         return "LoraConfig(r=" + r + ", alpha=" + alpha + ", targetModules=" + targetModules + ", rsLora=" + rsLora
