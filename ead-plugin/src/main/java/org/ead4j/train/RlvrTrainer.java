@@ -13,6 +13,7 @@ import org.ead4j.loss.DapoLoss;
 import org.ead4j.loss.PolicyLoss;
 import org.ead4j.rollout.ActorTemperature;
 import org.ead4j.samediff.policy.AdamW;
+import org.ead4j.samediff.policy.LoraConfig;
 import org.ead4j.samediff.policy.PolicyConfig;
 import org.ead4j.samediff.sampling.SamplerConfig;
 import org.ead4j.samediff.schedule.SchedulePreset;
@@ -64,6 +65,10 @@ public class RlvrTrainer implements Configurable, Provenancable<ConfiguredObject
 
     @Config(description = "Supervised warm start run before RL when no initial checkpoint is given; unset = none.")
     SupervisedWarmStart warmStart;
+
+    @Config(description = "Low-rank adapters (PEFT LoRA: r, alpha, target modules) on a frozen base; only the adapters "
+            + "are trained and get optimiser state. Needs a LLAMA, QWEN2 or QWEN3 policy. Unset = full fine-tuning.")
+    LoraConfig lora;
 
     @Config(description = "Directory of a policy checkpoint (ead4j format) to start RL from, e.g. a warm start.")
     String initialCheckpoint;
@@ -262,6 +267,17 @@ public class RlvrTrainer implements Configurable, Provenancable<ConfiguredObject
      */
     public RlvrTrainer withWarmStart(SupervisedWarmStart w) {
         this.warmStart = w;
+        return this;
+    }
+
+    /**
+     * Trains low-rank adapters on a frozen base instead of every weight.
+     *
+     * @param l the adapters, or null for full fine-tuning
+     * @return this
+     */
+    public RlvrTrainer withLora(LoraConfig l) {
+        this.lora = l;
         return this;
     }
 
