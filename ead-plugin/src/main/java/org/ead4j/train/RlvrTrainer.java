@@ -177,6 +177,10 @@ public class RlvrTrainer implements Configurable, Provenancable<ConfiguredObject
             throw new PropertyException(c, "policy", "policy.vocabSize = " + policy.vocabSize()
                     + " does not match the tokenizer's vocabulary size " + tokenizer.vocabSize());
         }
+        if (lora != null && !policy.architecture().isHuggingFace()) {
+            throw new PropertyException(c, "lora", "lora is set but policy.architecture = " + policy.architecture()
+                    + ": LoRA needs LLAMA, QWEN2 or QWEN3");
+        }
         positive(c, "promptsPerStep", promptsPerStep);
         positive(c, "samplesPerPrompt", samplesPerPrompt);
         positive(c, "maxResponseTokens", maxResponseTokens);
@@ -275,9 +279,11 @@ public class RlvrTrainer implements Configurable, Provenancable<ConfiguredObject
      *
      * @param l the adapters, or null for full fine-tuning
      * @return this
+     * @throws PropertyException naming lora when the policy is not a Hugging Face family
      */
     public RlvrTrainer withLora(LoraConfig l) {
         this.lora = l;
+        postConfig();
         return this;
     }
 

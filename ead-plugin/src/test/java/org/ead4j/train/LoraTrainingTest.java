@@ -123,6 +123,14 @@ class LoraTrainingTest {
         assertNotEquals(reference.weightsSha256(), new PolicyTransformer(llama()).weightsSha256());
     }
 
+    @Test
+    void loraOnAGptPolicyIsRefusedNamingTheField() {
+        com.oracle.labs.mlrg.olcut.config.PropertyException e = assertThrows(
+                com.oracle.labs.mlrg.olcut.config.PropertyException.class,
+                () -> new RlvrTrainer(TrainingFixtures.policy(16), TrainingFixtures.arithmetic()).withLora(lora()));
+        assertTrue(e.getMessage().contains("lora") && e.getMessage().contains("GPT"), e.getMessage());
+    }
+
     private static TrainingListener crashAt(int step) {
         return new TrainingListener() {
             @Override
