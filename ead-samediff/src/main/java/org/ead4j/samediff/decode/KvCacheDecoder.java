@@ -111,7 +111,7 @@ public final class KvCacheDecoder implements AutoCloseable {
         this.cfg = config;
         this.options = options;
         this.merge = merge;
-        this.weights = new DecoderWeights(config, merge.weights(), options);
+        this.weights = new DecoderWeights(config, merge.weights(), merge.constant(), options);
         this.parallel = new ParallelRanges(options.threads());
         this.matmul = new MatMul(options.gemmMinRows(), parallel);
         this.rope = config.positions() == PositionKind.ROTARY ? new RotaryTables(config) : null;

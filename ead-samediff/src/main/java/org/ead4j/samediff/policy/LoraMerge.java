@@ -2,9 +2,11 @@ package org.ead4j.samediff.policy;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -56,15 +58,17 @@ public final class LoraMerge {
     public static Live live(PolicyTransformer policy) {
         LoraConfig lora = policy.lora();
         if (lora == null) {
-            return new Live(policy.parameters(), List.of(), 0);
+            return new Live(policy.parameters(), List.of(), 0, Set.of());
         }
         Map<String, INDArray> base = policy.frozenParameters();
         Map<String, INDArray> adapters = policy.parameters();
         Map<String, INDArray> out = new LinkedHashMap<>(base);
         List<INDArray[]> merges = new ArrayList<>();
+        Set<String> targeted = new HashSet<>();
         for (int l = 0; l < policy.config().numLayers(); l++) {
             for (String proj : lora.targetProjections()) {
                 String name = WeightLayout.projection(l, proj);
+                targeted.add(name);
                 INDArray w = base.get(name);
                 INDArray dst = Nd4j.createUninitialized(w.dataType(), w.shape(), 'c');
                 out.put(name, dst);
@@ -72,7 +76,9 @@ public final class LoraMerge {
                         adapters.get(LoraConfig.loraB(l, proj)), dst});
             }
         }
-        Live live = new Live(out, merges, lora.scale());
+        Set<String> constant = new HashSet<>(base.keySet());
+        constant.removeAll(targeted);
+        Live live = new Live(out, merges, lora.scale(), constant);
         live.refresh();
         return live;
     }
@@ -82,11 +88,13 @@ public final class LoraMerge {
         private final Map<String, INDArray> weights;
         private final List<INDArray[]> merges; // {W, A, B, dst}
         private final double scale;
+        private final Set<String> constant;
 
-        private Live(Map<String, INDArray> weights, List<INDArray[]> merges, double scale) {
+        private Live(Map<String, INDArray> weights, List<INDArray[]> merges, double scale, Set<String> constant) {
             this.weights = Collections.unmodifiableMap(weights);
             this.merges = merges;
             this.scale = scale;
+            this.constant = Collections.unmodifiableSet(constant);
         }
 
         /**
@@ -96,12 +104,20 @@ public final class LoraMerge {
          * @return a live merge whose {@link #refresh()} does nothing
          */
         public static Live fixed(Map<String, INDArray> weights) {
-            return new Live(weights, List.of(), 0);
+            return new Live(weights, List.of(), 0, Set.of());
         }
 
         /** @return name to array in {@link WeightLayout} order; targeted projections are merged copies */
         public Map<String, INDArray> weights() {
             return weights;
+        }
+
+        /**
+         * @return names of weights that never change (a LoRA policy's frozen base, less the merged projections): a
+         *         reader may copy them once
+         */
+        public Set<String> constant() {
+            return constant;
         }
 
         /** Recomputes every merged projection from the current base and adapter values. */

@@ -21,7 +21,8 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * The decoder of a LoRA policy runs on the merged weights {@code W + scale (B A)^T}: its logits equal the LoRA
  * graph's to 1e-4 with non-zero B, on the Java kernels and on gemm, and again after an optimiser step on the
- * adapters followed by {@link KvCacheDecoder#syncWeights()} (and differ before the sync, so the check is not vacuous).
+ * adapters followed by {@link KvCacheDecoder#syncWeights()} (and differ before the sync, so the check is not vacuous),
+ * with all seven projections targeted and with two (the frozen rest is copied on construction only).
  */
 class LoraDecoderTest {
 
@@ -32,8 +33,12 @@ class LoraDecoderTest {
     @ParameterizedTest
     @MethodSource("families")
     void decoderEqualsLoraGraphBeforeAndAfterAnUpdate(PolicyConfig cfg) {
-        LoraConfig lora = new LoraConfig(4, 8, List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj",
-                "down_proj"), false, 11);
+        decoderEqualsLoraGraph(cfg, new LoraConfig(4, 8, LoraConfig.knownModules(), false, 11));
+        // some projections of the fused q|k|v and gate|up copies merged, the others copied once only
+        decoderEqualsLoraGraph(cfg, new LoraConfig(2, 4, List.of("k_proj", "up_proj"), true, 12));
+    }
+
+    private static void decoderEqualsLoraGraph(PolicyConfig cfg, LoraConfig lora) {
         PolicyTransformer p = new PolicyTransformer(cfg, lora, DataType.FLOAT);
         SplittableRandom rnd = new SplittableRandom(cfg.initSeed() + 5);
         for (INDArray b : p.parameters().values()) {
