@@ -14,6 +14,7 @@ import org.ead4j.loss.PolicyLoss;
 import org.ead4j.rollout.ActorTemperature;
 import org.ead4j.samediff.decode.DecoderOptions;
 import org.ead4j.samediff.policy.AdamW;
+import org.ead4j.samediff.policy.LoraConfig;
 import org.ead4j.samediff.policy.PolicyConfig;
 import org.ead4j.samediff.sampling.SamplerConfig;
 import org.ead4j.samediff.schedule.SchedulePreset;
@@ -70,6 +71,10 @@ public class RlvrTrainer implements Configurable, Provenancable<ConfiguredObject
 
     @Config(description = "Supervised warm start run before RL when no initial checkpoint is given; unset = none.")
     SupervisedWarmStart warmStart;
+
+    @Config(description = "Low-rank adapters (PEFT LoRA: r, alpha, target modules) on a frozen base; only the adapters "
+            + "are trained and get optimiser state. Needs a LLAMA, QWEN2 or QWEN3 policy. Unset = full fine-tuning.")
+    LoraConfig lora;
 
     @Config(description = "Directory of a policy checkpoint (ead4j format) to start RL from, e.g. a warm start.")
     String initialCheckpoint;
@@ -192,6 +197,10 @@ public class RlvrTrainer implements Configurable, Provenancable<ConfiguredObject
                     + (pretrained ? " is smaller than" : " does not match") + " the tokenizer's vocabulary size "
                     + tokenizer.vocabSize());
         }
+        if (lora != null && !policy.architecture().isHuggingFace()) {
+            throw new PropertyException(c, "lora", "lora is set but policy.architecture = " + policy.architecture()
+                    + ": LoRA needs LLAMA, QWEN2 or QWEN3");
+        }
         positive(c, "promptsPerStep", promptsPerStep);
         positive(c, "samplesPerPrompt", samplesPerPrompt);
         positive(c, "maxResponseTokens", maxResponseTokens);
@@ -282,6 +291,19 @@ public class RlvrTrainer implements Configurable, Provenancable<ConfiguredObject
      */
     public RlvrTrainer withWarmStart(SupervisedWarmStart w) {
         this.warmStart = w;
+        return this;
+    }
+
+    /**
+     * Trains low-rank adapters on a frozen base instead of every weight.
+     *
+     * @param l the adapters, or null for full fine-tuning
+     * @return this
+     * @throws PropertyException naming lora when the policy is not a Hugging Face family
+     */
+    public RlvrTrainer withLora(LoraConfig l) {
+        this.lora = l;
+        postConfig();
         return this;
     }
 

@@ -245,9 +245,13 @@ public final class TrainingSession implements AutoCloseable {
                 listener.onMessage(String.format("warm start done: loss %.4f", loss));
             }
         }
+        policy = LoraSetup.withAdapters(cfg.policy(), cfg.lora, policy);
         if (PolicyUpdater.needsReference(cfg.loss)) {
-            reference = new PolicyTransformer(cfg.policy());
-            copyWeights(policy, reference);
+            reference = LoraSetup.reference(cfg.policy(), policy);
+            if (reference == null) {
+                reference = new PolicyTransformer(cfg.policy());
+                copyWeights(policy, reference);
+            }
         }
         optimizer = AdamW.fromProperties(cfg.optimizer.toProperties());
         wire();
@@ -256,6 +260,7 @@ public final class TrainingSession implements AutoCloseable {
     private void initFromCheckpoint(Checkpoint ck) throws IOException {
         PolicyCheckpoint.Loaded loaded = PolicyCheckpoint.load(ck.dir().resolve(POLICY_DIR), cfg.policy());
         policy = loaded.policy();
+        LoraSetup.checkResumed(cfg.lora, policy, ck.dir());
         optimizer = AdamW.fromProperties(cfg.optimizer.toProperties());
         if (loaded.optimizer() != null) {
             optimizer.restoreState(loaded.optimizer().stepCount(), loaded.optimizer().firstMoments(),

@@ -19,6 +19,7 @@ import java.util.Properties;
 import java.util.TreeMap;
 import org.ead4j.samediff.nd.HostArrays;
 import org.ead4j.samediff.policy.AdamW;
+import org.ead4j.samediff.policy.LoraConfig;
 import org.ead4j.samediff.policy.PolicyConfig;
 import org.ead4j.samediff.policy.PolicyTransformer;
 import org.ead4j.samediff.policy.WeightLayout;
@@ -33,7 +34,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Layout of the directory:
  * <pre>
  * policy.properties     PolicyConfig fields
- * weights.safetensors   F32 parameters by ead4j name ({@link org.ead4j.samediff.policy.WeightLayout}, [in, out] matrices)
+ * lora.properties       LoraConfig fields                                   (only for a LoRA policy)
+ * weights.safetensors   F32 parameters by ead4j name ({@link org.ead4j.samediff.policy.WeightLayout}, [in, out] matrices;
+ *                       with LoRA the frozen base and the adapters)
  * optimizer.properties  AdamW settings and stepCount                        (only with an optimiser)
  * adam_m.safetensors, adam_v.safetensors  F32 first and second moments      (only with an optimiser)
  * manifest.properties   format, version, and size + SHA-256 of every file above; written last
@@ -52,6 +55,8 @@ public final class PolicyCheckpoint {
     public static final String POLICY_FILE = "policy.properties";
     /** Weights file. */
     public static final String WEIGHTS_FILE = "weights.safetensors";
+    /** LoRA settings file (LoRA policies only). */
+    public static final String LORA_FILE = "lora.properties";
     /** Optimiser settings file. */
     public static final String OPTIMIZER_FILE = "optimizer.properties";
     /** First moments file. */
@@ -100,10 +105,16 @@ public final class PolicyCheckpoint {
         files.put(POLICY_FILE, AtomicFiles.write(dir.resolve(POLICY_FILE),
                 out -> writeProperties(out, policy.config().toProperties(), "ead4j PolicyConfig")));
 
-        Map<String, INDArray> params = policy.parameters();
-        files.put(WEIGHTS_FILE, SafetensorsWriter.write(dir.resolve(WEIGHTS_FILE), params, SafetensorsDtype.F32, METADATA));
-        Map<String, long[]> shapes = new LinkedHashMap<>();
-        params.forEach((n, a) -> shapes.put(n, a.shape()));
+        if (policy.lora() != null) {
+            files.put(LORA_FILE, AtomicFiles.write(dir.resolve(LORA_FILE),
+                    out -> writeProperties(out, policy.lora().toProperties(), "ead4j LoraConfig")));
+        } else {
+            Files.deleteIfExists(dir.resolve(LORA_FILE));
+        }
+        files.put(WEIGHTS_FILE, SafetensorsWriter.write(dir.resolve(WEIGHTS_FILE), policy.allParameters(),
+                SafetensorsDtype.F32, METADATA));
+        Map<String, long[]> shapes = new LinkedHashMap<>(); // moments exist for the trainable parameters only
+        policy.parameters().forEach((n, a) -> shapes.put(n, a.shape()));
 
         if (optimizer != null) {
             Map<String, String> opt = new LinkedHashMap<>(optimizer.toProperties());
@@ -182,6 +193,16 @@ public final class PolicyCheckpoint {
         }
         verify(dir, manifest, POLICY_FILE, true);
         PolicyConfig config = parseConfig(dir);
+        checkSmall(dir.resolve(LORA_FILE));
+        boolean hasLora = verify(dir, manifest, LORA_FILE, false);
+        LoraConfig lora = null;
+        if (hasLora) {
+            try {
+                lora = LoraConfig.fromProperties(readProperties(dir.resolve(LORA_FILE)));
+            } catch (PropertyException e) {
+                throw new IOException(dir.resolve(LORA_FILE) + " holds an invalid LoRA configuration: " + e.getMessage(), e);
+            }
+        }
         if (expected != null) {
             List<String> diff = expected.differences(config);
             if (!diff.isEmpty()) {
@@ -192,7 +213,7 @@ public final class PolicyCheckpoint {
         // the sizes the configuration implies are checked before anything is hashed or allocated: a weights file
         // that cannot hold the declared shapes (or shapes edited to be huge) is refused from its length alone
         verify(dir, manifest, weightsFile, true, false);
-        checkArraysFileSize(dir.resolve(weightsFile), config, legacy);
+        checkArraysFileSize(dir.resolve(weightsFile), config, lora == null ? 0 : elements(lora.shapes(config)), legacy);
         verify(dir, manifest, weightsFile, true);
         boolean hasOptimizer = verify(dir, manifest, OPTIMIZER_FILE, false);
         if (hasOptimizer) {
@@ -208,12 +229,23 @@ public final class PolicyCheckpoint {
             verify(dir, manifest, vFile, true);
         }
 
-        Map<String, long[]> params = WeightLayout.shapes(config);
+        Map<String, long[]> params = new LinkedHashMap<>(WeightLayout.shapes(config));
+        Map<String, long[]> trainable = lora == null ? params : lora.shapes(config);
+        if (lora != null) {
+            params.putAll(trainable);
+        }
         Map<String, ArrayData> stored = readArrays(dir.resolve(weightsFile), legacy);
         checkNames(dir.resolve(weightsFile), params, shapesOf(stored), true);
         Map<String, INDArray> weights = new LinkedHashMap<>();
-        stored.forEach((n, d) -> weights.put(n, d.array()));
-        PolicyTransformer policy = PolicyTransformer.withWeights(config, weights);
+        for (Map.Entry<String, ArrayData> e : stored.entrySet()) {
+            if (lora == null || !trainable.containsKey(e.getKey())) {
+                weights.put(e.getKey(), e.getValue().array());
+            }
+        }
+        PolicyTransformer policy = PolicyTransformer.withWeights(config, lora, weights);
+        if (lora != null) {
+            policy.parameters().forEach((n, a) -> a.assign(stored.get(n).array()));
+        }
         String hash = manifest.get("weightsSha256");
         if (hash != null && !hash.equals(policy.weightsSha256())) {
             throw new IOException(dir + ": loaded weights do not match the manifest's weightsSha256");
@@ -231,8 +263,8 @@ public final class PolicyCheckpoint {
             }
             Map<String, ArrayData> m = readArrays(dir.resolve(mFile), legacy);
             Map<String, ArrayData> v = readArrays(dir.resolve(vFile), legacy);
-            checkNames(dir.resolve(mFile), params, shapesOf(m), steps > 0);
-            checkNames(dir.resolve(vFile), params, shapesOf(v), steps > 0);
+            checkNames(dir.resolve(mFile), trainable, shapesOf(m), steps > 0);
+            checkNames(dir.resolve(vFile), trainable, shapesOf(v), steps > 0);
             optimizer.restoreState(steps, values(m), values(v));
         }
         return new Loaded(policy, optimizer);
@@ -385,7 +417,20 @@ public final class PolicyCheckpoint {
      * upper bound on the parameter count comes first, so shapes edited to be huge are refused without
      * enumerating them.
      */
-    private static void checkArraysFileSize(Path file, PolicyConfig config, boolean legacy) throws IOException {
+    private static long elements(Map<String, long[]> shapes) {
+        long n = 0;
+        for (long[] shape : shapes.values()) {
+            long k = 1;
+            for (long x : shape) {
+                k *= x;
+            }
+            n += k;
+        }
+        return n;
+    }
+
+    private static void checkArraysFileSize(Path file, PolicyConfig config, long adapterParams, boolean legacy)
+            throws IOException {
         if (!Files.isRegularFile(file)) {
             return; // verify() names the missing file
         }
@@ -401,7 +446,7 @@ public final class PolicyCheckpoint {
         }
         if (!legacy) {
             // safetensors: an 8-byte length, a JSON header of bounded size, then 4 bytes per float32 parameter
-            double data = 4.0 * WeightLayout.parameterCount(config);
+            double data = 4.0 * (WeightLayout.parameterCount(config) + adapterParams);
             if (data + 8 > size || size - data > 8 + SafetensorsFile.MAX_HEADER_BYTES) {
                 throw new IOException(file + " is " + size + " bytes but the declared policy's " + (long) (data / 4)
                         + " float32 parameters need " + (long) data + " bytes plus a header: the file or "
