@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.ead4j.samediff.hf.HfExporter;
+import org.ead4j.samediff.hf.PeftAdapter;
 import org.ead4j.samediff.io.SafetensorsDtype;
 import org.ead4j.samediff.io.SafetensorsModel;
 import org.ead4j.samediff.policy.PolicyConfig;
@@ -21,7 +22,8 @@ import picocli.CommandLine.Model.CommandSpec;
         header = "Write a run's policy as a Hugging Face model folder (config.json, model.safetensors, "
                 + "generation_config.json, tokenizer files) that transformers, vLLM or llama.cpp can load.",
         description = {"Only the Hugging Face families (llama, qwen2, qwen3) have a Hugging Face counterpart; "
-                + "ead4j's own GPT cannot be exported."})
+                + "ead4j's own GPT cannot be exported. A LoRA run is written as a PEFT adapter folder "
+                + "(adapter_config.json + adapter_model.safetensors), or with --merge as the merged model."})
 public class ExportCommand implements Callable<Integer> {
 
     @Spec
@@ -33,6 +35,10 @@ public class ExportCommand implements Callable<Integer> {
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "the new model folder (absent or empty)")
     Path out;
+
+    @Option(names = "--merge", description = "for a LoRA run: write the merged model (base + adapters) as a Hugging Face "
+            + "folder instead of a PEFT adapter folder")
+    boolean merge;
 
     @Option(names = "--dtype", paramLabel = "TYPE", defaultValue = "float32",
             description = "stored type: float32 or bfloat16 (default: ${DEFAULT-VALUE})")
@@ -47,6 +53,15 @@ public class ExportCommand implements Callable<Integer> {
         if (!config.architecture().isHuggingFace()) {
             throw new UserException("--checkpoint " + checkpoint + " holds an ead4j GPT policy (architecture = GPT), which "
                     + "has no Hugging Face counterpart; only llama, qwen2 and qwen3 policies can be exported");
+        }
+        var o = spec.commandLine().getOut();
+        if (src.policy().lora() != null && !merge) {
+            String base = src.trainer().map(t -> t.initialModel()).orElse("");
+            List<Path> files = PeftAdapter.write(out, src.policy(), base == null ? "" : base);
+            o.println("exported the LoRA adapters of " + src.description() + " to " + out + " as a PEFT adapter folder ("
+                    + files.size() + " files; --merge writes the merged model instead)");
+            o.flush();
+            return 0;
         }
         Path tokenizerFolder = null;
         Integer bos = null;
@@ -63,7 +78,6 @@ public class ExportCommand implements Callable<Integer> {
         }
         List<Path> files = HfExporter.export(out, src.policy(), new HfExporter.Options(type,
                 SafetensorsModel.DEFAULT_MAX_SHARD_BYTES, tokenizerFolder, bos, eos, pad));
-        var o = spec.commandLine().getOut();
         o.println("exported " + src.description() + " to " + out + " as " + config.architecture().hfClass() + " ("
                 + dtype + ", " + files.size() + " files" + (tokenizerFolder == null ? ", no tokenizer files: the run "
                 + "used no Hugging Face tokenizer" : "") + ")");

@@ -13,6 +13,7 @@ import org.ead4j.run.RunDirectory;
 import org.ead4j.run.MemoryBudget;
 import org.ead4j.samediff.hf.HfConfig;
 import org.ead4j.samediff.hf.HfModel;
+import org.ead4j.samediff.hf.PeftAdapter;
 import org.ead4j.samediff.io.PolicyCheckpoint;
 import org.ead4j.samediff.policy.PolicyTransformer;
 import org.ead4j.tokenizer.CharTokenizer;
@@ -42,11 +43,33 @@ record PolicySource(PolicyTransformer policy, Optional<RlvrTrainer> trainer, Str
      * @throws IOException if a file cannot be read
      */
     static PolicySource openModel(Path dir) throws IOException {
+        return openModel(dir, null);
+    }
+
+    /**
+     * Opens a Hugging Face model folder with an optional PEFT LoRA adapter on top ({@code --model --adapter}).
+     *
+     * @param dir the base model folder
+     * @param adapter a PEFT adapter folder, or null
+     * @return the policy (base + adapter) and the base folder's tokenizer, if any
+     * @throws IOException if a file cannot be read
+     */
+    static PolicySource openModel(Path dir, Path adapter) throws IOException {
         ModelFolders.requireModelFolder(dir, "--model");
         MemoryBudget.requirePolicy("--model " + dir, HfConfig.read(dir).policy());
-        PolicyTransformer policy = HfModel.loadPolicy(dir);
+        PolicyTransformer policy;
+        if (adapter == null) {
+            policy = HfModel.loadPolicy(dir);
+        } else {
+            if (!Files.isRegularFile(adapter.resolve(PeftAdapter.CONFIG_FILE))) {
+                throw new UserException("--adapter " + adapter + ": not a PEFT adapter folder (no " + PeftAdapter.CONFIG_FILE
+                        + ")");
+            }
+            HfModel base = HfModel.load(dir);
+            policy = PeftAdapter.load(adapter, base.config().policy(), base.weights());
+        }
         Tokenizer tok = Files.isRegularFile(dir.resolve("tokenizer.json")) ? new HuggingFaceTokenizer(dir) : null;
-        return new PolicySource(policy, Optional.empty(), dir.toString(), tok);
+        return new PolicySource(policy, Optional.empty(), dir + (adapter != null ? " + " + adapter : ""), tok);
     }
 
     /**

@@ -479,6 +479,11 @@ public class RlvrTrainer implements Configurable, Provenancable<ConfiguredObject
         return maxResponseTokens;
     }
 
+    /** @return the Hugging Face model folder the run starts from, or null */
+    public String initialModel() {
+        return initialModel;
+    }
+
     /** @return checkpoint every this many RL steps (0 = only at the end) */
     public int checkpointEvery() {
         return checkpointEvery;
