@@ -49,7 +49,7 @@ public final class LoraMerge {
     }
 
     /**
-     * Merged weights kept up to date: {@link #refresh()} recomputes the targeted projections from the policy's
+     * Merged weights kept up to date: {@link Live#refresh()} recomputes the targeted projections from the policy's
      * current base and adapter arrays into the same destination arrays (call it after every optimiser update).
      *
      * @param policy the policy
