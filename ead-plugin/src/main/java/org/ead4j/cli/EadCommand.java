@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         description = "ead4j: reinforcement learning with verifiable rewards and Exploratory Annealed Decoding "
                 + "on DeepLearning4J/SameDiff.",
         subcommands = {ScheduleCommand.class, TrainCommand.class, EvalCommand.class, SampleCommand.class,
-                ReplayCommand.class, MetricsCommand.class, PlotCommand.class, DiffCommand.class,
+                ModelCommand.class, ExportCommand.class, ReplayCommand.class, MetricsCommand.class, PlotCommand.class, DiffCommand.class,
                 CommandLine.HelpCommand.class})
 public class EadCommand implements Callable<Integer> {
 
@@ -40,7 +40,7 @@ public class EadCommand implements Callable<Integer> {
         cl.setParameterExceptionHandler((ex, args) -> {
             PrintWriter err = ex.getCommandLine().getErr();
             // picocli starts some messages (argument groups) with its own "Error: "
-            err.println("error: " + String.valueOf(ex.getMessage()).replaceFirst("^Error: ", ""));
+            err.println("error: " + UserMessages.oneLine(String.valueOf(ex.getMessage()).replaceFirst("^Error: ", "")));
             err.println("Run '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
             return UserErrorHandler.EXIT_USER_ERROR;
         });

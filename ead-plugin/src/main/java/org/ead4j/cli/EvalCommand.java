@@ -11,6 +11,7 @@ import org.ead4j.data.Problem;
 import org.ead4j.eval.Evaluation;
 import org.ead4j.eval.Evaluator;
 import org.ead4j.reward.BoundedVerifier;
+import org.ead4j.reward.CountdownStepsVerifier;
 import org.ead4j.reward.CountdownVerifier;
 import org.ead4j.reward.ExactMatchVerifier;
 import org.ead4j.reward.NumericVerifier;
@@ -20,6 +21,7 @@ import org.ead4j.rollout.RolloutEngine;
 import org.ead4j.samediff.decode.KvCacheDecoder;
 import org.ead4j.samediff.sampling.SamplerConfig;
 import org.ead4j.task.ArithmeticTask;
+import org.ead4j.task.CountdownStepsTask;
 import org.ead4j.task.CountdownTask;
 import org.ead4j.task.JsonlTask;
 import org.ead4j.task.Task;
@@ -41,18 +43,17 @@ public class EvalCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--checkpoint", required = true, paramLabel = "DIR",
-            description = "a run directory, a checkpoint folder (checkpoints/step-N) or a policy checkpoint")
-    Path checkpoint;
+    @picocli.CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
+    PolicySourceOptions source;
 
     @Option(names = "--data", paramLabel = "FILE.jsonl", description = "evaluation prompts as JSONL")
     Path data;
 
-    @Option(names = "--task", paramLabel = "NAME", description = "a bundled task's evaluation split: countdown or arithmetic")
+    @Option(names = "--task", paramLabel = "NAME", description = "a bundled task's evaluation split: countdown, countdown-steps or arithmetic")
     String task;
 
     @Option(names = "--verifier", paramLabel = "KIND", defaultValue = "numeric",
-            description = "verifier for --data: numeric, exact or countdown (default: ${DEFAULT-VALUE})")
+            description = "verifier for --data: numeric, exact, countdown or countdown-steps (default: ${DEFAULT-VALUE})")
     String verifierKind;
 
     @Option(names = "--n", paramLabel = "N", defaultValue = "16", description = "samples per prompt (default: ${DEFAULT-VALUE})")
@@ -79,7 +80,7 @@ public class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PolicySource src = PolicySource.open(checkpoint);
+        PolicySource src = source.open();
         Task t = resolveTask(src);
         List<Problem> problems = t.eval();
         if (problems.isEmpty()) {
@@ -96,11 +97,18 @@ public class EvalCommand implements Callable<Integer> {
                 : src.trainer().map(RlvrTrainer::maxResponseTokens).orElse(Math.min(32, limit - 1));
         checkSizes(problems, new PromptCodec(src.tokenizer()), limit, maxT);
         RolloutEngine engine = new RolloutEngine(new KvCacheDecoder(src.policy()), new SamplerConfig(), maxT,
-                new int[]{src.tokenizer().eos()}, 256);
+                src.tokenizer().stopIds(), 256);
         Evaluator.Result r;
         try (BoundedVerifier v = new BoundedVerifier(t.verifier())) {
             r = Evaluator.evaluate(cfg, engine, src.policy(), problems, new PromptCodec(src.tokenizer()), v, seed,
                     scheduleOptions.step());
+            if (v.failures() > 0) {
+                // one line for all of them, on stderr so that --json stays one object
+                String first = v.firstFailure().orElse("");
+                spec.commandLine().getErr().println(UserMessages.oneLine("note: " + v.failures() + " response(s) could "
+                        + "not be verified and scored 0 (reason UNPARSEABLE or ERROR); first, " + first));
+                spec.commandLine().getErr().flush();
+            }
         }
         Map<String, Object> rec = r.record(scheduleOptions.step());
         var out = spec.commandLine().getOut();
@@ -138,13 +146,8 @@ public class EvalCommand implements Callable<Integer> {
             }
         }
         // per sampled token the rollouts keep about 16 bytes (token, tau, two log-probs) plus working copies
-        double gib = (double) evaluated * n * maxT * 32 / (1L << 30);
-        double heap = Runtime.getRuntime().maxMemory() / (double) (1L << 30);
-        if (n > 0 && gib > heap / 2) {
-            throw new UserException(String.format("--n %d x %d prompts x --max-tokens %d would need about %.1f GiB for "
-                    + "the responses, more than half of the %.1f GiB heap; lower --n, --max-prompts or --max-tokens",
-                    n, evaluated, maxT, gib, heap));
-        }
+        org.ead4j.run.MemoryBudget.require("--n x prompts", n + " x " + evaluated, "the responses of up to " + maxT
+                + " tokens", (double) evaluated * n * (maxT * 32.0 + 256), false);
     }
 
     private Task resolveTask(PolicySource src) throws java.io.IOException {
@@ -152,23 +155,26 @@ public class EvalCommand implements Callable<Integer> {
             throw new UserException("give either --data or --task, not both");
         }
         if (data != null) {
-            if (!Files.isRegularFile(data)) {
+            if (!Files.exists(data)) {
                 throw new UserException("--data " + data + ": no such file");
             }
+            org.ead4j.run.MemoryBudget.requireFileSize(data, "--data", org.ead4j.run.MemoryBudget.maxTextFileBytes());
             return new JsonlTask(null, data, "jsonl", verifier());
         }
         if (task != null) {
             switch (task.toLowerCase(Locale.ROOT)) {
                 case "countdown":
                     return new CountdownTask();
+                case "countdown-steps":
+                    return new CountdownStepsTask();
                 case "arithmetic":
                     return new ArithmeticTask();
                 default:
-                    throw new UserException("--task " + task + " is unknown; allowed: countdown, arithmetic");
+                    throw new UserException("--task " + task + " is unknown; allowed: countdown, countdown-steps, arithmetic");
             }
         }
         return src.trainer().map(RlvrTrainer::task).orElseThrow(() -> new UserException(
-                "--checkpoint " + checkpoint + " is not inside a run directory: name the data with --task or --data"));
+                source.describe() + " is not inside a run directory: name the data with --task or --data"));
     }
 
     private Verifier verifier() {
@@ -179,8 +185,11 @@ public class EvalCommand implements Callable<Integer> {
                 return new ExactMatchVerifier();
             case "countdown":
                 return new CountdownVerifier();
+            case "countdown-steps":
+                return new CountdownStepsVerifier();
             default:
-                throw new UserException("--verifier " + verifierKind + " is unknown; allowed: numeric, exact, countdown");
+                throw new UserException("--verifier " + verifierKind
+                        + " is unknown; allowed: numeric, exact, countdown, countdown-steps");
         }
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,6 +19,7 @@ import org.ead4j.metrics.MetricKeys;
 import org.ead4j.metrics.MetricsReport;
 import org.ead4j.metrics.RolloutMetrics;
 import org.ead4j.metrics.RolloutsFile;
+import org.ead4j.run.MemoryBudget;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -76,6 +78,9 @@ public class MetricsCommand implements Callable<Integer> {
         }
         if (maxLineBytes < 1) {
             throw new UserException("--max-line-bytes " + maxLineBytes + " is invalid: must be >= 1");
+        }
+        if (Files.exists(rollouts)) {
+            MemoryBudget.requireFileSize(rollouts, "--rollouts", MemoryBudget.maxTextFileBytes());
         }
         RolloutsFile file;
         try {
@@ -143,7 +148,7 @@ public class MetricsCommand implements Callable<Integer> {
         out.printf("rollouts: %s (sha256 %s)%n", rollouts, sha.substring(0, 16));
         printScope(out, report, "", "overall");
         for (String source : report.sources()) {
-            printScope(out, report, "source/" + source + "/", "source/" + source);
+            printScope(out, report, MetricKeys.sourcePrefix(source), MetricKeys.SOURCE_PREFIX + source);
         }
     }
 

@@ -1,6 +1,7 @@
 package org.ead4j.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,9 +68,19 @@ public class PlotCommand implements Callable<Integer> {
                 throw new UserException("--schedule-steps " + s + " is invalid: steps are >= 0");
             }
         }
+        if (Files.exists(dir.plotsDir()) && !Files.isDirectory(dir.plotsDir())) {
+            throw new UserException(dir.plotsDir() + " is a file, not a folder: move it away so that the plots can be "
+                    + "written there");
+        }
         PlotOptions options = new PlotOptions(rewardKey, entropyKey, tauPrefix, passKey, worstKey, scheduleSteps,
                 positions.from(), positions.to());
-        RunPlots.Result result = RunPlots.write(dir, options);
+        RunPlots.Result result;
+        try {
+            result = RunPlots.write(dir, options);
+        } catch (java.nio.file.FileSystemException e) {
+            throw new UserException("cannot write the plots under " + dir.plotsDir() + ": " + UserMessages.oneLine(
+                    e.getReason() != null ? e.getFile() + ": " + e.getReason() : e.getMessage()), e);
+        }
         PrintWriter out = spec.commandLine().getOut();
         for (Path p : result.written()) {
             out.println("wrote " + p);
@@ -79,7 +90,9 @@ public class PlotCommand implements Callable<Integer> {
         }
         out.flush();
         if (result.written().isEmpty()) {
-            throw new UserException("nothing to plot in " + run + ": " + String.join("; ", result.skipped()));
+            List<String> why = result.skipped();
+            throw new UserException("nothing to plot in " + run + ": " + (why.isEmpty() ? "no data" : why.get(0)
+                    + (why.size() > 1 ? " (and " + (why.size() - 1) + " more plots without data)" : "")));
         }
         return 0;
     }

@@ -2,6 +2,7 @@ package org.ead4j.cli;
 
 import java.io.PrintWriter;
 import java.util.Map;
+import org.ead4j.metrics.MetricKeys;
 import org.ead4j.train.TrainingListener;
 
 /**
@@ -9,6 +10,8 @@ import org.ead4j.train.TrainingListener;
  * (one per step) when the output is not a terminal, e.g. in CI logs.
  */
 public final class ProgressPrinter implements TrainingListener {
+
+    private static final String PASS_PREFIX = MetricKeys.EVAL_PREFIX + MetricKeys.PASS_AT;
 
     private static final int BAR = 24;
 
@@ -68,8 +71,9 @@ public final class ProgressPrinter implements TrainingListener {
         endLine();
         int k = largestK(rec);
         out.printf("eval @ step %d: mean@n %s  pass@%d %s  worst@%d %s  entropy %s%n", step,
-                fmt(rec.get("eval/mean")), k, fmt(rec.get("eval/pass@" + k)), k, fmt(rec.get("eval/worst@" + k)),
-                fmt(rec.get("eval/entropy")));
+                fmt(rec.get(MetricKeys.EVAL_MEAN)), k, fmt(rec.get(MetricKeys.eval(MetricKeys.pass(k)))), k,
+                fmt(rec.get(MetricKeys.eval(MetricKeys.worst(k)))),
+                fmt(rec.get(MetricKeys.EVAL_ENTROPY)));
         out.flush();
     }
 
@@ -84,9 +88,9 @@ public final class ProgressPrinter implements TrainingListener {
     private static int largestK(Map<String, Object> rec) {
         int k = 1;
         for (String key : rec.keySet()) {
-            if (key.startsWith("eval/pass@")) {
+            if (key.startsWith(PASS_PREFIX)) {
                 try {
-                    k = Math.max(k, Integer.parseInt(key.substring("eval/pass@".length())));
+                    k = Math.max(k, Integer.parseInt(key.substring(PASS_PREFIX.length())));
                 } catch (NumberFormatException e) {
                     // a per-source or derived key
                 }
@@ -104,20 +108,20 @@ public final class ProgressPrinter implements TrainingListener {
 
     private static String summary(Map<String, Object> r) {
         StringBuilder sb = new StringBuilder();
-        if (r.containsKey("sft/loss")) {
-            sb.append("loss ").append(fmt(r.get("sft/loss")));
+        if (r.containsKey(MetricKeys.SFT_LOSS)) {
+            sb.append("loss ").append(fmt(r.get(MetricKeys.SFT_LOSS)));
         }
-        if (r.containsKey("reward/mean")) {
-            sb.append("reward ").append(fmt(r.get("reward/mean")));
+        if (r.containsKey(MetricKeys.REWARD_MEAN)) {
+            sb.append("reward ").append(fmt(r.get(MetricKeys.REWARD_MEAN)));
         }
-        if (r.containsKey("actor/entropy")) {
-            sb.append("  entropy ").append(fmt(r.get("actor/entropy")));
+        if (r.containsKey(MetricKeys.ACTOR_ENTROPY)) {
+            sb.append("  entropy ").append(fmt(r.get(MetricKeys.ACTOR_ENTROPY)));
         }
-        if (r.containsKey("rollout/tau_min")) {
-            sb.append("  tau ").append(fmt(r.get("rollout/tau_min"))).append("..").append(fmt(r.get("rollout/tau_max")));
+        if (r.containsKey(MetricKeys.ROLLOUT_TAU_MIN)) {
+            sb.append("  tau ").append(fmt(r.get(MetricKeys.ROLLOUT_TAU_MIN))).append("..").append(fmt(r.get(MetricKeys.ROLLOUT_TAU_MAX)));
         }
-        if (r.containsKey("time/step_s")) {
-            sb.append("  ").append(fmt(r.get("time/step_s"))).append("s");
+        if (r.containsKey(MetricKeys.TIME_STEP_S)) {
+            sb.append("  ").append(fmt(r.get(MetricKeys.TIME_STEP_S))).append("s");
         }
         return sb.toString();
     }

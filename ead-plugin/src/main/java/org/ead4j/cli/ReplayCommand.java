@@ -38,9 +38,11 @@ public class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!Files.isRegularFile(provenanceFile)) {
+        if (!Files.exists(provenanceFile)) {
             throw new UserException("no such provenance file: " + provenanceFile);
         }
+        org.ead4j.run.MemoryBudget.requireFileSize(provenanceFile, "PROVENANCE", org.ead4j.run.MemoryBudget.MAX_CONFIG_BYTES);
+        RunDirectory.checkNewRunFolder(out, "--out");
         ExperimentProvenance original = ProvenanceJson.readExperiment(provenanceFile);
         RlvrTrainer trainer = ExperimentConfigs.load(provenanceFile, RlvrTrainer.class);
         ProgressPrinter progress = ProgressPrinter.forStdout();

@@ -71,6 +71,9 @@ public class ScheduleCommand implements Callable<Integer> {
         if (step < 0) {
             throw new UserException("--step " + step + " is invalid: the global step must be >= 0");
         }
+        if (plot != null) {
+            checkPlotFile(plot);
+        }
         ExploratoryAnnealing s = build();
         PrintWriter out = spec.commandLine().getOut();
         float[] tau = new float[positions.to() + 1];
@@ -103,13 +106,32 @@ public class ScheduleCommand implements Callable<Integer> {
         }
         if (plot != null) {
             List<Long> steps = step == 0 ? List.of(0L, 50L, 100L, 200L) : List.of(0L, step / 4, step / 2, step);
-            SchedulePlot.write(s, steps, positions.from(), positions.to(), plot);
+            try {
+                SchedulePlot.write(s, steps, positions.from(), positions.to(), plot);
+            } catch (java.io.IOException e) {
+                throw new UserException("--plot " + plot + " cannot be written: " + UserMessages.oneLine(e.getMessage()), e);
+            }
             if (!json) {
                 out.println("plot written to " + plot);
             }
         }
         out.flush();
         return 0;
+    }
+
+    /** --plot must name a file in an existing folder (checked before anything is computed or written). */
+    static void checkPlotFile(java.nio.file.Path plot) {
+        if (plot.toString().isBlank()) {
+            throw new UserException("--plot '" + plot + "' is invalid: give a file name such as tau.png");
+        }
+        if (java.nio.file.Files.isDirectory(plot)) {
+            throw new UserException("--plot " + plot + " is a folder; give a file name such as " + plot.resolve("tau.png"));
+        }
+        java.nio.file.Path parent = plot.toAbsolutePath().getParent();
+        if (parent != null && !java.nio.file.Files.isDirectory(parent)) {
+            throw new UserException("--plot " + plot + ": " + parent + (java.nio.file.Files.exists(parent)
+                    ? " is a file, not a folder" : " does not exist; create the folder first"));
+        }
     }
 
     private ExploratoryAnnealing build() {

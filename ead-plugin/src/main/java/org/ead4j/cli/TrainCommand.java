@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.ead4j.provenance.ExperimentConfigs;
 import org.ead4j.provenance.ExperimentProvenance;
+import org.ead4j.run.MemoryBudget;
+import org.ead4j.run.ResumeCheck;
 import org.ead4j.run.RunDirectory;
 import org.ead4j.train.RlvrTrainer;
 import org.ead4j.train.TrainingSession;
@@ -35,6 +37,10 @@ public class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "RUN", description = "new run directory (with --config)")
     Path out;
 
+    @Option(names = "--restart", description = "with --resume: start the run over from step 1 when it has no valid "
+            + "checkpoint (its old logs and checkpoints are kept as *.before-restart-*)")
+    boolean restart;
+
     @Option(names = "--plots", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "write plots/ at the end (default: ${DEFAULT-VALUE})")
     boolean plots;
@@ -48,9 +54,14 @@ public class TrainCommand implements Callable<Integer> {
             if (out == null) {
                 throw new UserException("--out RUN is required with --config: the directory for the new run");
             }
-            if (!Files.isRegularFile(mode.config)) {
+            if (restart) {
+                throw new UserException("--restart is only used with --resume RUN (a run without a valid checkpoint)");
+            }
+            if (!Files.exists(mode.config)) {
                 throw new UserException("--config " + mode.config + ": no such file");
             }
+            MemoryBudget.requireFileSize(mode.config, "--config", MemoryBudget.MAX_CONFIG_BYTES);
+            RunDirectory.checkNewRunFolder(out, "--out");
             RlvrTrainer trainer = ExperimentConfigs.load(mode.config, RlvrTrainer.class);
             runDir = out;
             result = TrainingSession.start(trainer, out, progress);
@@ -61,10 +72,33 @@ public class TrainCommand implements Callable<Integer> {
             runDir = mode.resume;
             if (!Files.isRegularFile(runDir.resolve(RunDirectory.PROVENANCE))) {
                 throw new UserException("--resume " + runDir + ": not a run directory (no "
-                        + RunDirectory.PROVENANCE + ")");
+                        + RunDirectory.PROVENANCE + " file)");
             }
-            ExperimentProvenance prov = RunDirectory.open(runDir).readProvenance();
+            RunDirectory run = RunDirectory.open(runDir);
+            ExperimentProvenance prov = run.readProvenance();
             RlvrTrainer trainer = ExperimentConfigs.fromProvenance(prov, RlvrTrainer.class);
+            boolean startOver;
+            try {
+                startOver = ResumeCheck.check(run, trainer.checkpointEvery(), trainer.keepCheckpoints()).isEmpty();
+            } catch (UserException e) {
+                if (!restart) {
+                    throw e;
+                }
+                startOver = true;
+                progress.onMessage("--restart: " + e.getMessage().replaceFirst("; starting over would.*", ""));
+                progress.onMessage("--restart: kept " + String.join(", ", ResumeCheck.setAside(run))
+                        + "; starting over from step 1");
+            }
+            if (startOver && !restart) {
+                progress.onMessage("the run never reached its first checkpoint; starting over from step 1");
+            }
+            for (java.nio.file.Path log : java.util.List.of(run.stepsFile(), run.evalFile())) {
+                long partial = ResumeCheck.partialLastLine(log);
+                if (partial > 0) {
+                    progress.onMessage(log.getFileName() + ": its last line is incomplete (" + partial + " bytes, left "
+                            + "by an interrupted write); it is dropped and rewritten by the resumed run");
+                }
+            }
             result = TrainingSession.resume(trainer, runDir, progress);
         }
         RunReport.print(progress, result, plots);

@@ -23,7 +23,7 @@ public final class UserErrorHandler implements CommandLine.IExecutionExceptionHa
     public int handleExecutionException(Exception ex, CommandLine cl, CommandLine.ParseResult parsed) {
         PrintWriter err = cl.getErr();
         if (isUserError(ex)) {
-            err.println("error: " + message(ex));
+            err.println("error: " + UserMessages.oneLine(message(ex)));
             err.flush();
             return EXIT_USER_ERROR;
         }

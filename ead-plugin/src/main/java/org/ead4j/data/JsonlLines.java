@@ -71,6 +71,7 @@ public final class JsonlLines {
         if (maxLineBytes < 1) {
             throw new IllegalArgumentException("maxLineBytes = " + maxLineBytes + " is invalid: must be >= 1");
         }
+        org.ead4j.run.MemoryBudget.requireFileSize(file, "the JSONL file", org.ead4j.run.MemoryBudget.maxTextFileBytes());
         byte[] bytes = Files.readAllBytes(file);
         String sha = sha256(bytes);
         CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.ead4j.data.Problem;
+import org.ead4j.metrics.MetricKeys;
 import org.ead4j.metrics.MetricsReport;
 import org.ead4j.metrics.PromptSamples;
 import org.ead4j.metrics.RolloutMetrics;
@@ -56,13 +57,13 @@ public final class Evaluator {
          */
         public Map<String, Object> record(long step) {
             Map<String, Object> r = new LinkedHashMap<>();
-            r.put("step", step);
+            r.put(MetricKeys.STEP, step);
             for (Map.Entry<String, Double> e : report.asMap().entrySet()) {
-                r.put("eval/" + e.getKey(), e.getValue());
+                r.put(MetricKeys.eval(e.getKey()), e.getValue());
             }
-            r.put("eval/entropy", entropy);
-            r.put("eval/response_length", meanLength);
-            r.put("eval/truncation", truncation);
+            r.put(MetricKeys.EVAL_ENTROPY, entropy);
+            r.put(MetricKeys.EVAL_RESPONSE_LENGTH, meanLength);
+            r.put(MetricKeys.EVAL_TRUNCATION, truncation);
             return r;
         }
     }

@@ -26,14 +26,14 @@ public abstract class AbstractPolicyLoss implements PolicyLoss {
             + "SEQ_MEAN_TOKEN_SUM, SEQ_MEAN_TOKEN_MEAN, SEQ_MEAN_TOKEN_SUM_NORM (Dr.GRPO). verl: TOKEN_MEAN.")
     protected LossAggregation lossAggMode = LossAggregation.TOKEN_MEAN;
 
-    /** Divisor of seq-mean-token-sum-norm; 0 = padded length. */
-    @Config(description = "Divisor of SEQ_MEAN_TOKEN_SUM_NORM (verl loss_scale_factor); 0 = the batch's padded "
-            + "response length T (verl default); set the maximum response length for a constant divisor. Range [0, inf).")
+    /** Divisor of seq-mean-token-sum-norm; 0 = the configured maximum response length. */
+    @Config(description = "Divisor of SEQ_MEAN_TOKEN_SUM_NORM (verl loss_scale_factor, Dr.GRPO's constant); "
+            + "0 = the trainer's maxResponseTokens (verl: the configured response length). Range [0, inf).")
     protected double lossScaleFactor = 0;
 
     /** Entropy-bonus coefficient. */
-    @Config(description = "Entropy bonus: loss -= entropyCoeff * agg(entropy) (verl actor.entropy_coeff). "
-            + "verl and the EAD paper: 0.")
+    @Config(description = "Entropy bonus: loss -= entropyCoeff * agg(entropy) (verl actor.entropy_coeff); the "
+            + "trainer takes the entropy at the actor temperature when this is non-zero. verl and the EAD paper: 0.")
     protected double entropyCoeff = 0;
 
     /** KL-to-reference term, or null. */
@@ -54,7 +54,7 @@ public abstract class AbstractPolicyLoss implements PolicyLoss {
      * Sets the shared knobs (subclass constructors call {@link #postConfig()} afterwards).
      *
      * @param lossAggMode the aggregation
-     * @param lossScaleFactor divisor of seq-mean-token-sum-norm, 0 = padded length
+     * @param lossScaleFactor divisor of seq-mean-token-sum-norm, 0 = the configured maximum response length
      * @param entropyCoeff entropy-bonus coefficient
      * @param klPenalty KL-to-reference term, or null for none
      * @param importanceSampling off-policy correction, or null for none
@@ -77,7 +77,7 @@ public abstract class AbstractPolicyLoss implements PolicyLoss {
         }
         if (!(lossScaleFactor >= 0 && Double.isFinite(lossScaleFactor))) {
             throw new PropertyException(name, "lossScaleFactor", "lossScaleFactor = " + lossScaleFactor
-                    + " is invalid: must be a finite number >= 0 (0 = padded response length)");
+                    + " is invalid: must be a finite number >= 0 (0 = the maximum response length)");
         }
         if (!Double.isFinite(entropyCoeff)) {
             throw new PropertyException(name, "entropyCoeff", "entropyCoeff = " + entropyCoeff + " is not finite");
@@ -128,8 +128,8 @@ public abstract class AbstractPolicyLoss implements PolicyLoss {
     @Override
     public LossOutputs build(SameDiff sd, LossInputs in) {
         CustomOps.ensureRegistered();
-        PolicyLossSpec spec = spec();
         String name = getClass().getSimpleName();
+        PolicyLossSpec spec = resolvedSpec(spec(), in, name);
         if (spec.isLevel() != ImportanceSamplingLevel.OFF && in.behaviourLogProbs() == null) {
             throw new IllegalArgumentException(name + " has importance sampling " + spec.isLevel()
                     + " but LossInputs.behaviourLogProbs is not set (the sampler's log-probs at tau_t)");
@@ -156,6 +156,23 @@ public abstract class AbstractPolicyLoss implements PolicyLoss {
         SDVariable[] out = new PolicyLossOp(sd, new SDVariable[]{logp, old, behaviour, ref, entropy,
                 in.advantages(), in.responseMask(), key}, spec).outputVariables();
         return new LossOutputs(out[0], out[1]);
+    }
+
+    /**
+     * The spec with Dr.GRPO's divisor resolved: {@code SEQ_MEAN_TOKEN_SUM_NORM} without a
+     * {@code lossScaleFactor} divides by the configured maximum response length, a constant, never by
+     * the width of the padded batch (which changes with each batch's longest prompt and response).
+     */
+    static PolicyLossSpec resolvedSpec(PolicyLossSpec spec, LossInputs in, String name) {
+        if (spec.aggregation() != LossAggregation.SEQ_MEAN_TOKEN_SUM_NORM || spec.lossScaleFactor() > 0) {
+            return spec;
+        }
+        if (in.maxResponseLength() < 1) {
+            throw new IllegalArgumentException(name + " aggregates with SEQ_MEAN_TOKEN_SUM_NORM and lossScaleFactor 0, "
+                    + "which divides by the maximum response length, but LossInputs.maxResponseLength is not set "
+                    + "(set it, or set lossScaleFactor > 0)");
+        }
+        return spec.toBuilder().lossScaleFactor(in.maxResponseLength()).build();
     }
 
     /** @return the aggregation */

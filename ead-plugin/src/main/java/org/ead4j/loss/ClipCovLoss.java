@@ -69,7 +69,7 @@ public class ClipCovLoss extends AbstractPolicyLoss {
      * @param clipCovLb lower covariance bound
      * @param clipCovUb upper covariance bound
      * @param lossAggMode the aggregation
-     * @param lossScaleFactor divisor of seq-mean-token-sum-norm, 0 = padded length
+     * @param lossScaleFactor divisor of seq-mean-token-sum-norm, 0 = the configured maximum response length
      * @param entropyCoeff entropy-bonus coefficient
      * @param klPenalty KL-to-reference term, or null
      * @param importanceSampling off-policy correction, or null

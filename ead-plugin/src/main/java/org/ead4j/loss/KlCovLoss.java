@@ -46,7 +46,7 @@ public class KlCovLoss extends AbstractPolicyLoss {
      * @param klCovRatio share k of tokens to penalise
      * @param ppoKlCoef penalty coefficient beta
      * @param lossAggMode the aggregation
-     * @param lossScaleFactor divisor of seq-mean-token-sum-norm, 0 = padded length
+     * @param lossScaleFactor divisor of seq-mean-token-sum-norm, 0 = the configured maximum response length
      * @param entropyCoeff entropy-bonus coefficient
      * @param klPenalty KL-to-reference term, or null
      * @param importanceSampling off-policy correction, or null

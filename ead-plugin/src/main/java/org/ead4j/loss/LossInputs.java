@@ -14,7 +14,9 @@ import org.nd4j.autodiff.samediff.SDVariable;
  * on), {@code referenceLogProbs} (needed when the KL penalty is on), {@code entropy} (per-token
  * entropy of pi_theta, differentiable; needed when the entropy coefficient is not 0) and
  * {@code selectionKey} (an integer scalar; needed by {@link ClipCovLoss}, see
- * {@link ClipCovLoss#selectionKey(long, long, long)}).
+ * {@link ClipCovLoss#selectionKey(long, long, long)}), and {@code maxResponseLength} (the configured
+ * maximum response length; the divisor of {@code SEQ_MEAN_TOKEN_SUM_NORM} when the loss sets no
+ * {@code lossScaleFactor} of its own).
  */
 public final class LossInputs {
 
@@ -26,6 +28,7 @@ public final class LossInputs {
     private final SDVariable referenceLogProbs;
     private final SDVariable entropy;
     private final SDVariable selectionKey;
+    private final int maxResponseLength;
 
     private LossInputs(Builder b) {
         logProbs = b.logProbs;
@@ -36,6 +39,7 @@ public final class LossInputs {
         referenceLogProbs = b.referenceLogProbs;
         entropy = b.entropy;
         selectionKey = b.selectionKey;
+        maxResponseLength = b.maxResponseLength;
     }
 
     /**
@@ -92,6 +96,11 @@ public final class LossInputs {
         return selectionKey;
     }
 
+    /** @return the configured maximum response length, or 0 when not set */
+    public int maxResponseLength() {
+        return maxResponseLength;
+    }
+
     /** Builder for {@link LossInputs}. */
     public static final class Builder {
         private final SDVariable logProbs;
@@ -102,6 +111,7 @@ public final class LossInputs {
         private SDVariable referenceLogProbs;
         private SDVariable entropy;
         private SDVariable selectionKey;
+        private int maxResponseLength;
 
         private Builder(SDVariable logProbs, SDVariable oldLogProbs, SDVariable advantages, SDVariable responseMask) {
             this.logProbs = Objects.requireNonNull(logProbs, "logProbs");
@@ -143,6 +153,20 @@ public final class LossInputs {
          */
         public Builder selectionKey(SDVariable v) {
             selectionKey = v;
+            return this;
+        }
+
+        /**
+         * @param tokens the configured maximum response length (the trainer's {@code maxResponseTokens}),
+         *        Dr.GRPO's constant divisor; &gt; 0
+         * @return this builder
+         * @throws IllegalArgumentException when {@code tokens < 1}
+         */
+        public Builder maxResponseLength(int tokens) {
+            if (tokens < 1) {
+                throw new IllegalArgumentException("maxResponseLength = " + tokens + " is invalid: must be >= 1");
+            }
+            maxResponseLength = tokens;
             return this;
         }
 

@@ -60,7 +60,7 @@ public class PpoClipLoss extends AbstractPolicyLoss {
      * @param dualClip whether the dual clip applies
      * @param clipRatioC the dual-clip bound c
      * @param lossAggMode the aggregation
-     * @param lossScaleFactor divisor of seq-mean-token-sum-norm, 0 = padded length
+     * @param lossScaleFactor divisor of seq-mean-token-sum-norm, 0 = the configured maximum response length
      * @param entropyCoeff entropy-bonus coefficient
      * @param klPenalty KL-to-reference term, or null
      * @param importanceSampling off-policy correction, or null

@@ -161,7 +161,7 @@ public class RolloutMetrics implements Configurable, Provenancable<ConfiguredObj
         Map<String, Double> out = new LinkedHashMap<>();
         overall.writeTo(out, "");
         for (Map.Entry<String, Averages> e : bySource.entrySet()) {
-            e.getValue().writeTo(out, "source/" + e.getKey() + "/");
+            e.getValue().writeTo(out, MetricKeys.sourcePrefix(e.getKey()));
         }
         return new MetricsReport(out, ks, new ArrayList<>(bySource.keySet()));
     }

@@ -1,6 +1,7 @@
 package org.ead4j.plot;
 
 import java.util.List;
+import org.ead4j.metrics.MetricKeys;
 
 /**
  * What {@link RunPlots} draws: the metric keys to read from the run's logs and the schedule view.
@@ -19,15 +20,15 @@ public record PlotOptions(String rewardKey, String entropyKey, String tauPrefix,
                           List<Long> scheduleSteps, int scheduleFrom, int scheduleTo) {
 
     /** Default reward key (verl's name for the mean sequence reward is similar). */
-    public static final String DEFAULT_REWARD = "reward/mean";
+    public static final String DEFAULT_REWARD = MetricKeys.REWARD_MEAN;
     /** Default entropy key (verl: {@code actor/entropy}). */
-    public static final String DEFAULT_ENTROPY = "actor/entropy";
+    public static final String DEFAULT_ENTROPY = MetricKeys.ACTOR_ENTROPY;
     /** Default prefix of the tau_t summary keys (min, mean, max, values at fixed positions). */
-    public static final String DEFAULT_TAU_PREFIX = "rollout/tau";
+    public static final String DEFAULT_TAU_PREFIX = MetricKeys.ROLLOUT_TAU_PREFIX;
     /** Default pass@k key. */
-    public static final String DEFAULT_PASS = "eval/pass@16";
+    public static final String DEFAULT_PASS = MetricKeys.EVAL_PREFIX + MetricKeys.PASS_AT + 16;
     /** Default worst@k key. */
-    public static final String DEFAULT_WORST = "eval/worst@16";
+    public static final String DEFAULT_WORST = MetricKeys.EVAL_PREFIX + MetricKeys.WORST_AT + 16;
     /** Default last position of the schedule plot. */
     public static final int DEFAULT_SCHEDULE_TO = 512;
 

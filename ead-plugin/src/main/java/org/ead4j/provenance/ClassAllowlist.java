@@ -173,7 +173,7 @@ public final class ClassAllowlist {
     public void checkProvenanceJson(JsonNode root, Path source) {
         if (!root.isArray()) {
             throw new UserException(source + " is not an OLCUT provenance file: expected a JSON list of "
-                    + "marshalled provenance objects, found a " + root.getNodeType().toString().toLowerCase());
+                    + "marshalled provenance objects, found " + (root.isObject() ? "an object" : "a " + root.getNodeType().toString().toLowerCase()));
         }
         walkProvenance(root, "$", source);
     }
@@ -200,6 +200,11 @@ public final class ClassAllowlist {
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
+            // the loader finds a component's class by the map key "class-name", whatever the entry's own "key"
+            // field says: check it the same way
+            if ("class-name".equals(e.getKey()) && e.getValue().isObject() && e.getValue().has("value")) {
+                checkField(e.getValue(), "value", path + ".class-name", source, true);
+            }
             if (e.getValue().isContainerNode()) {
                 walkProvenance(e.getValue(), path + "." + e.getKey(), source);
             }
@@ -405,11 +410,11 @@ public final class ClassAllowlist {
         if (!ok) {
             List<String> allowed = component ? componentPackages : provenancePackages;
             String kind = component ? "component" : "provenance";
-            throw new UserException("refusing to load " + source + ": it names the class '" + className + "' ("
-                    + where + "), which is not on the " + kind + " allowlist. Only classes in " + allowed
-                    + " may be instantiated from a file" + (component
-                    ? "; to allow your own components add their package with -D" + EXTRA_PACKAGES_PROPERTY
-                    + "=com.example.yourpkg." : "") + ".");
+            String shown = className.length() > 80 ? className.substring(0, 77) + "..." : className;
+            String at = where.length() > 60 ? "..." + where.substring(where.length() - 57) : where;
+            throw new UserException("refusing to load " + source + ": class '" + shown + "' at " + at + " is not on the "
+                    + kind + " allowlist " + allowed + (component ? " (add packages with -D" + EXTRA_PACKAGES_PROPERTY
+                    + "=com.example.)" : ""));
         }
     }
 

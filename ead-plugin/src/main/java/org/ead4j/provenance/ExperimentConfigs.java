@@ -247,9 +247,10 @@ public final class ExperimentConfigs {
     private enum Kind { PROVENANCE, JSON_CONFIG, XML_CONFIG }
 
     private static Kind detect(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) {
+        if (!Files.exists(file)) {
             throw new UserException("no such file: " + file);
         }
+        org.ead4j.run.MemoryBudget.requireFileSize(file, "the configuration", org.ead4j.run.MemoryBudget.MAX_CONFIG_BYTES);
         try (InputStream in = Files.newInputStream(file)) {
             byte[] head = in.readNBytes(4096);
             int i = 0;
@@ -314,8 +315,10 @@ public final class ExperimentConfigs {
             for (String n : new TreeSet<>(cm.getComponentNames())) {
                 all.add(n + " (" + cm.getConfigurationData(n).map(ConfigurationData::getClassName).orElse("?") + ")");
             }
+            String shown = all.size() <= 3 ? all.toString()
+                    : all.subList(0, 3).toString().replaceFirst("]$", ", ... " + (all.size() - 3) + " more]");
             throw new UserException(source + " has no component of type " + type.getName() + "; it defines "
-                    + (all.isEmpty() ? "no components" : all));
+                    + (all.isEmpty() ? "no components" : shown));
         }
         String chosen;
         if (names.size() == 1) {
@@ -371,6 +374,7 @@ public final class ExperimentConfigs {
             Map<String, String> out = new TreeMap<>();
             Class<?> cls = loadQuietly(cd.getClassName());
             for (Map.Entry<String, Property> e : cd.getProperties().entrySet()) {
+                checkKind(cls, n, e.getKey(), e.getValue(), source);
                 if (cls != null && !holdsComponents(cls, e.getKey())) {
                     continue;
                 }
@@ -419,6 +423,39 @@ public final class ExperimentConfigs {
         }
         path.pop();
         state.put(n, 2);
+    }
+
+    /**
+     * A list where a single value goes, or the reverse, named before OLCUT would fail with a cast error:
+     * collection and array fields take a JSON list, every other field a single value.
+     */
+    private static void checkKind(Class<?> cls, String component, String property, Property value, String source) {
+        if (cls == null) {
+            return;
+        }
+        for (Class<?> c = cls; c != null; c = c.getSuperclass()) {
+            java.lang.reflect.Field f;
+            try {
+                f = c.getDeclaredField(property);
+            } catch (NoSuchFieldException e) {
+                continue;
+            }
+            boolean many = f.getType().isArray() || java.util.Collection.class.isAssignableFrom(f.getType());
+            boolean map = Map.class.isAssignableFrom(f.getType());
+            if (many && value instanceof SimpleProperty s) {
+                throw new UserException(source + ": component '" + component + "', property '" + property + "' = '"
+                        + shorten(s.getValue()) + "' must be a list (a JSON array such as [\"a\", \"b\"])");
+            }
+            if (!many && !map && value instanceof ListProperty) {
+                throw new UserException(source + ": component '" + component + "', property '" + property
+                        + "' must be a single value, not a list");
+            }
+            return;
+        }
+    }
+
+    private static String shorten(String s) {
+        return s == null ? "" : s.length() > 40 ? s.substring(0, 37) + "..." : s;
     }
 
     /** Whether the {@code @Config} field named {@code field} can hold components (directly or in a collection). */

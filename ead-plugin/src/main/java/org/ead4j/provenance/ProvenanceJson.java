@@ -65,13 +65,29 @@ public final class ProvenanceJson {
      * @throws IOException if it cannot be read
      */
     public static ObjectProvenance read(Path file, ClassAllowlist allowlist) throws IOException {
-        if (!Files.isRegularFile(file)) {
+        if (!Files.exists(file)) {
             throw new UserException("no such file: " + file);
         }
+        org.ead4j.run.MemoryBudget.requireFileSize(file, "the provenance file", org.ead4j.run.MemoryBudget.MAX_CONFIG_BYTES);
         // read once: the bytes that were checked are the bytes that get unmarshalled
-        String json = Files.readString(file, StandardCharsets.UTF_8);
+        String json;
+        try {
+            json = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new UserException(file + " is not UTF-8 text: a provenance file is JSON", e);
+        }
         JsonNode tree = ClassAllowlist.parseJson(json.getBytes(StandardCharsets.UTF_8), file);
         allowlist.checkProvenanceJson(tree, file);
+        if (tree.isEmpty()) {
+            throw new UserException(file + " is an empty JSON list: a provenance file lists marshalled provenance "
+                    + "objects, and a configuration starts with {\"config\": ...}");
+        }
+        for (int i = 0; i < tree.size(); i++) {
+            if (!tree.get(i).isObject() || !tree.get(i).has("marshalled-class")) {
+                throw new UserException(file + ": element [" + i + "] is " + describe(tree.get(i)) + ", not a "
+                        + "marshalled provenance object (a configuration starts with {\"config\": ...})");
+            }
+        }
         try {
             return ProvenanceUtil.unmarshalProvenance(new JsonProvenanceSerialization(false).deserializeFromString(json));
         } catch (ProvenanceSerializationException | ProvenanceException | ClassCastException e) {
@@ -82,8 +98,13 @@ public final class ProvenanceJson {
                     + "provenance.json; a configuration starts with {\"config\": ...}): " + why, e);
         } catch (RuntimeException e) {
             // OLCUT reports a missing class or constructor as an unchecked reflection failure
-            throw new UserException(file + " could not be unmarshalled: " + e, e);
+            throw new UserException(file + " could not be unmarshalled: " + org.ead4j.cli.UserMessages.oneLine(e.getMessage()), e);
         }
+    }
+
+    private static String describe(JsonNode n) {
+        String t = n.toString();
+        return "a " + n.getNodeType().toString().toLowerCase() + (t.length() <= 20 ? " (" + t + ")" : "");
     }
 
     /**

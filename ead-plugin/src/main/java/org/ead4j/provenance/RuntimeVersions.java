@@ -14,7 +14,6 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import org.ead4j.cli.EadVersion;
 import org.nd4j.linalg.factory.Nd4j;
-import org.tribuo.Tribuo;
 
 /**
  * The software and platform a run used. Recorded because results can differ between them:
@@ -27,14 +26,14 @@ import org.tribuo.Tribuo;
  * @param nd4jVersion nd4j-api version
  * @param dl4jVersion deeplearning4j-nn version
  * @param nd4jDataType ND4J's default floating-point data type, e.g. {@code FLOAT}
- * @param tribuoVersion Tribuo version
+ * @param olcutVersion olcut-core version (the configuration and provenance library Tribuo uses)
  * @param javaVersion {@code java.version}
  * @param javaVm {@code java.vm.name} and {@code java.vm.version}
  * @param osName {@code os.name}
  * @param osArch {@code os.arch}
  */
 public record RuntimeVersions(String ead4j, String nd4jBackend, String nd4jBackendVersion, String nd4jVersion,
-                              String dl4jVersion, String nd4jDataType, String tribuoVersion, String javaVersion,
+                              String dl4jVersion, String nd4jDataType, String olcutVersion, String javaVersion,
                               String javaVm, String osName, String osArch) {
 
     /** Value recorded when a version cannot be determined. */
@@ -52,8 +51,8 @@ public record RuntimeVersions(String ead4j, String nd4jBackend, String nd4jBacke
     public static final String DL4J_VERSION = "dl4j-version";
     /** Provenance key of {@link #nd4jDataType()}. */
     public static final String ND4J_DATA_TYPE = "nd4j-data-type";
-    /** Provenance key of {@link #tribuoVersion()}. */
-    public static final String TRIBUO_VERSION = "tribuo-version";
+    /** Provenance key of {@link #olcutVersion()}. */
+    public static final String OLCUT_VERSION = "olcut-version";
     /** Provenance key of {@link #javaVersion()}. */
     public static final String JAVA_VERSION = "java-version";
     /** Provenance key of {@link #javaVm()}. */
@@ -65,7 +64,7 @@ public record RuntimeVersions(String ead4j, String nd4jBackend, String nd4jBacke
 
     /** Every provenance key, in the order of the record's components. */
     public static final List<String> KEYS = List.of(EAD4J, ND4J_BACKEND, ND4J_BACKEND_VERSION, ND4J_VERSION,
-            DL4J_VERSION, ND4J_DATA_TYPE, TRIBUO_VERSION, JAVA_VERSION, JAVA_VM, OS_NAME, OS_ARCH);
+            DL4J_VERSION, ND4J_DATA_TYPE, OLCUT_VERSION, JAVA_VERSION, JAVA_VM, OS_NAME, OS_ARCH);
 
     /**
      * Creates the record; no value may be null (use {@link #UNKNOWN}).
@@ -76,7 +75,7 @@ public record RuntimeVersions(String ead4j, String nd4jBackend, String nd4jBacke
      * @param nd4jVersion see the record component
      * @param dl4jVersion see the record component
      * @param nd4jDataType see the record component
-     * @param tribuoVersion see the record component
+     * @param olcutVersion see the record component
      * @param javaVersion see the record component
      * @param javaVm see the record component
      * @param osName see the record component
@@ -84,7 +83,7 @@ public record RuntimeVersions(String ead4j, String nd4jBackend, String nd4jBacke
      */
     public RuntimeVersions {
         for (String v : new String[]{ead4j, nd4jBackend, nd4jBackendVersion, nd4jVersion, dl4jVersion, nd4jDataType,
-                tribuoVersion, javaVersion, javaVm, osName, osArch}) {
+                olcutVersion, javaVersion, javaVm, osName, osArch}) {
             if (v == null) {
                 throw new IllegalArgumentException("RuntimeVersions: no value may be null (use \"" + UNKNOWN + "\")");
             }
@@ -111,7 +110,7 @@ public record RuntimeVersions(String ead4j, String nd4jBackend, String nd4jBacke
         }
         return new RuntimeVersions(EadVersion.version(), backend, backendVersion,
                 mavenVersion("org.nd4j", "nd4j-api"), mavenVersion("org.deeplearning4j", "deeplearning4j-nn"),
-                dataType, Tribuo.VERSION, System.getProperty("java.version", UNKNOWN),
+                dataType, mavenVersion("com.oracle.labs.olcut", "olcut-core"), System.getProperty("java.version", UNKNOWN),
                 System.getProperty("java.vm.name", UNKNOWN) + " " + System.getProperty("java.vm.version", ""),
                 System.getProperty("os.name", UNKNOWN), System.getProperty("os.arch", UNKNOWN));
     }
@@ -129,7 +128,7 @@ public record RuntimeVersions(String ead4j, String nd4jBackend, String nd4jBacke
         m.put(ND4J_VERSION, nd4jVersion);
         m.put(DL4J_VERSION, dl4jVersion);
         m.put(ND4J_DATA_TYPE, nd4jDataType);
-        m.put(TRIBUO_VERSION, tribuoVersion);
+        m.put(OLCUT_VERSION, olcutVersion);
         m.put(JAVA_VERSION, javaVersion);
         m.put(JAVA_VM, javaVm);
         m.put(OS_NAME, osName);
@@ -138,14 +137,15 @@ public record RuntimeVersions(String ead4j, String nd4jBackend, String nd4jBacke
     }
 
     /**
-     * Rebuilds the record from {@link #asMap()}'s keys; missing keys become "unknown" (older files).
+     * Rebuilds the record from {@link #asMap()}'s keys; missing keys become "unknown" and keys no longer
+     * recorded (e.g. {@code tribuo-version}) are ignored (older files).
      *
      * @param m key to value
      * @return the versions
      */
     public static RuntimeVersions fromMap(Map<String, String> m) {
         return new RuntimeVersions(get(m, EAD4J), get(m, ND4J_BACKEND), get(m, ND4J_BACKEND_VERSION),
-                get(m, ND4J_VERSION), get(m, DL4J_VERSION), get(m, ND4J_DATA_TYPE), get(m, TRIBUO_VERSION),
+                get(m, ND4J_VERSION), get(m, DL4J_VERSION), get(m, ND4J_DATA_TYPE), get(m, OLCUT_VERSION),
                 get(m, JAVA_VERSION), get(m, JAVA_VM), get(m, OS_NAME), get(m, OS_ARCH));
     }
 

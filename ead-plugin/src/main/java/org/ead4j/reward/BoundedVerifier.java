@@ -63,6 +63,10 @@ public class BoundedVerifier implements Verifier, AutoCloseable {
 
     private ThreadPoolExecutor pool;
     private final AtomicInteger stuck = new AtomicInteger();
+    /** Responses the verifier threw on (scored 0); counted and summarised, not logged one by one. */
+    private final java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicReference<String> firstFailure =
+            new java.util.concurrent.atomic.AtomicReference<>();
     private volatile boolean closed;
 
     /** For OLCUT. */
@@ -258,6 +262,35 @@ public class BoundedVerifier implements Verifier, AutoCloseable {
     }
 
     /** One verification; tracks when it started and whether the caller gave up on it. */
+    private static boolean fromRewardResult(IllegalArgumentException e) {
+        StackTraceElement[] st = e.getStackTrace();
+        return st.length > 0 && st[0].getClassName().equals(RewardResult.class.getName());
+    }
+
+    /** Counts a failure; true for the first one. */
+    private boolean recordFailure(Problem problem, String why) {
+        failures.incrementAndGet();
+        return firstFailure.compareAndSet(null, "problem " + problem.id() + ": " + why);
+    }
+
+    /**
+     * How many responses the verifier threw on so far (each scored 0 with reason UNPARSEABLE or ERROR).
+     *
+     * @return the count
+     */
+    public long failures() {
+        return failures.get();
+    }
+
+    /**
+     * The first failure, for a summary line: "problem ID: what the verifier said".
+     *
+     * @return the first failure, or empty when there was none
+     */
+    public java.util.Optional<String> firstFailure() {
+        return java.util.Optional.ofNullable(firstFailure.get());
+    }
+
     private final class Job implements java.util.concurrent.Callable<RewardResult> {
         private final Problem problem;
         private final String response;
@@ -312,9 +345,29 @@ public class BoundedVerifier implements Verifier, AutoCloseable {
             }
             try {
                 return verifier.verify(problem, response);
+            } catch (IllegalArgumentException e) {
+                if (fromRewardResult(e)) {
+                    // a verifier that produced an invalid result (a NaN score) is a defect, not a bad input
+                    String why = "verifier failed: " + e.getMessage();
+                    if (recordFailure(problem, why)) {
+                        LOG.warn("verifier {} failed on problem {} ({}); further failures are counted, not logged",
+                                verifier, problem.id(), why);
+                    }
+                    return RewardResult.of(0.0, Reason.ERROR, null, why);
+                }
+                // the verifier could not read the problem's answer or the response: reward 0 with the reason;
+                // counted for one summary line (failures()) instead of a warning per sample
+                String why = String.valueOf(e.getMessage());
+                recordFailure(problem, why);
+                return RewardResult.of(0.0, Reason.UNPARSEABLE, null, why);
             } catch (RuntimeException | StackOverflowError e) {
-                LOG.warn("verifier {} failed on problem {}: {}", verifier, problem.id(), e.toString());
-                return RewardResult.of(0.0, Reason.ERROR, null, "verifier failed: " + e);
+                String why = "verifier failed: " + e.getClass().getSimpleName()
+                        + (e.getMessage() == null ? "" : ": " + e.getMessage());
+                if (recordFailure(problem, why)) {
+                    LOG.warn("verifier {} failed on problem {} ({}); further failures are counted, not logged",
+                            verifier, problem.id(), why);
+                }
+                return RewardResult.of(0.0, Reason.ERROR, null, why);
             }
         }
     }

@@ -88,14 +88,17 @@ public final class PromptCodec {
     }
 
     /**
-     * Decodes a response for the verifier: the text before the first special token.
+     * Decodes a response for the verifier: the text before the first special token (or padding id).
      *
      * @param response generated ids (a final EOS included or not)
      * @return the response text
      */
     public String response(int[] response) {
         int end = 0;
-        while (end < response.length && !tokenizer.isSpecial(response[end])) {
+        // ids past the tokenizer's vocabulary are padding rows of a model's embedding (Qwen: 151669..151935);
+        // a sampled one ends the text like a special token does
+        int known = tokenizer.vocabSize();
+        while (end < response.length && response[end] < known && !tokenizer.isSpecial(response[end])) {
             end++;
         }
         return tokenizer.decode(response, 0, end);

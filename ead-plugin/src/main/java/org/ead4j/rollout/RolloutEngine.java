@@ -56,10 +56,11 @@ public final class RolloutEngine {
     }
 
     /**
-     * Samples {@code samplesPerPrompt} responses for each prompt.
+     * Samples {@code samplesPerPrompt} responses for each prompt, the random streams keyed by the
+     * prompt indices (right when every prompt occurs once per step, as in evaluation).
      *
      * @param prompts prompt token ids, one per prompt
-     * @param promptIndices each prompt's index in its dataset split (keys the random streams)
+     * @param promptIndices each prompt's index in its dataset split (recorded in the rollouts; keys the random streams)
      * @param samplesPerPrompt group size n
      * @param schedule temperature schedule
      * @param step global RL step s (drives the schedule's decay and the random streams)
@@ -68,8 +69,29 @@ public final class RolloutEngine {
      */
     public List<List<Rollout>> generate(int[][] prompts, int[] promptIndices, int samplesPerPrompt,
                                         TemperatureSchedule schedule, long step, long seed) {
-        if (prompts.length != promptIndices.length) {
-            throw new IllegalArgumentException("prompts and promptIndices differ in length");
+        return generate(prompts, promptIndices, promptIndices, samplesPerPrompt, schedule, step, seed);
+    }
+
+    /**
+     * Samples {@code samplesPerPrompt} responses for each prompt, the random streams keyed by
+     * {@code streamKeys}. Training keys by a prompt's slot in the step, not by the prompt: two groups of
+     * the same prompt in one step (an epoch boundary, a dynamic-sampling refill) must draw different
+     * samples.
+     *
+     * @param prompts prompt token ids, one per prompt
+     * @param promptIndices each prompt's index in its dataset split (recorded in the rollouts)
+     * @param streamKeys one key per prompt, distinct within a step (the prompt's slot in the step)
+     * @param samplesPerPrompt group size n
+     * @param schedule temperature schedule
+     * @param step global RL step s (drives the schedule's decay and the random streams)
+     * @param seed the stream seed (the run seed, or a derived one for evaluation)
+     * @return rollouts grouped by prompt: {@code result.get(i)} holds prompt i's n samples in order
+     */
+    public List<List<Rollout>> generate(int[][] prompts, int[] promptIndices, int[] streamKeys, int samplesPerPrompt,
+                                        TemperatureSchedule schedule, long step, long seed) {
+        if (prompts.length != promptIndices.length || prompts.length != streamKeys.length) {
+            throw new IllegalArgumentException("prompts (" + prompts.length + "), promptIndices (" + promptIndices.length
+                    + ") and streamKeys (" + streamKeys.length + ") differ in length");
         }
         if (samplesPerPrompt < 1) {
             throw new IllegalArgumentException("samplesPerPrompt = " + samplesPerPrompt + " is invalid: must be >= 1");
@@ -80,7 +102,7 @@ public final class RolloutEngine {
         List<Rollout> flat = new ArrayList<>(total);
         for (int start = 0; start < total; start += maxRowsPerCall) {
             int rows = Math.min(maxRowsPerCall, total - start);
-            flat.addAll(generateChunk(prompts, promptIndices, samplesPerPrompt, start, rows, tauTable, step, seed));
+            flat.addAll(generateChunk(prompts, promptIndices, streamKeys, samplesPerPrompt, start, rows, tauTable, step, seed));
         }
         List<List<Rollout>> groups = new ArrayList<>(prompts.length);
         for (int p = 0; p < prompts.length; p++) {
@@ -89,7 +111,7 @@ public final class RolloutEngine {
         return groups;
     }
 
-    private List<Rollout> generateChunk(int[][] prompts, int[] promptIndices, int n, int start, int rows,
+    private List<Rollout> generateChunk(int[][] prompts, int[] promptIndices, int[] streamKeys, int n, int start, int rows,
                                         float[] tauTable, long step, long seed) {
         int[][] rowPrompts = new int[rows][];
         long[] keys = new long[rows];
@@ -100,7 +122,7 @@ public final class RolloutEngine {
             int flat = start + r;
             int p = flat / n;
             rowPrompts[r] = prompts[p];
-            keys[r] = RandomStreams.key(seed, step, promptIndices[p], flat % n);
+            keys[r] = RandomStreams.key(seed, step, streamKeys[p], flat % n);
         }
         int[] tok = new int[1];
         float[] beh = new float[1];

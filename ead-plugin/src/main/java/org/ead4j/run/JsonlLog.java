@@ -122,6 +122,7 @@ public final class JsonlLog implements Closeable {
         if (!Files.exists(file)) {
             return out;
         }
+        MemoryBudget.requireFileSize(file, "the log", MemoryBudget.maxTextFileBytes());
         byte[] bytes = Files.readAllBytes(file);
         int lineNo = 0;
         int start = 0;
@@ -160,6 +161,7 @@ public final class JsonlLog implements Closeable {
         if (!Files.exists(file)) {
             return 0;
         }
+        MemoryBudget.requireFileSize(file, "the log", MemoryBudget.maxTextFileBytes());
         byte[] bytes = Files.readAllBytes(file);
         ByteArrayOutputStream kept = new ByteArrayOutputStream(bytes.length);
         int dropped = 0;

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import org.ead4j.metrics.MetricKeys;
 
 /**
  * Compares the logged metrics of two runs value by value, ignoring wall-clock fields
@@ -16,7 +17,7 @@ import java.util.Map;
 public final class RunComparison {
 
     /** Prefix of fields that measure wall time and are not compared. */
-    public static final String TIME_PREFIX = "time/";
+    public static final String TIME_PREFIX = MetricKeys.TIME_PREFIX;
 
     private RunComparison() {
     }

@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.ead4j.cli.UserException;
@@ -49,21 +50,84 @@ public final class RunDirectory implements Closeable {
      *
      * @param dir the run folder, e.g. {@code runs/NAME}
      * @return the run directory
-     * @throws UserException if the folder already holds a run (provenance, logs or checkpoints)
+     * @throws UserException if the path is not a new or empty folder ({@link #checkNewRunFolder})
      * @throws IOException if it cannot be created
      */
     public static RunDirectory create(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            if (!Files.isDirectory(dir)) {
-                throw new UserException(dir + " exists and is not a folder; choose another run name");
-            }
-            for (String f : new String[]{PROVENANCE, STEPS, EVAL, CHECKPOINTS}) {
-                if (Files.exists(dir.resolve(f))) {
-                    throw new UserException(dir + " already holds a run (" + f + " exists): resume it with "
-                            + "--resume, or choose another run name");
+        RunDirectory run = forNewRun(dir, "the run folder");
+        run.createFolders();
+        return run;
+    }
+
+    /**
+     * A run directory for a new run, checked ({@link #checkNewRunFolder}) but not created yet, so that
+     * a configuration error found before {@link #createFolders} leaves nothing behind.
+     *
+     * @param dir the run folder
+     * @param what how the user named it in messages, e.g. {@code --out}
+     * @return the run directory
+     * @throws UserException if the path is not a new or empty folder
+     */
+    public static RunDirectory forNewRun(Path dir, String what) {
+        checkNewRunFolder(dir, what);
+        return new RunDirectory(dir);
+    }
+
+    /**
+     * Checks that a path can hold a new run: not empty, and either absent or an empty folder. A folder
+     * holding anything (a run, the user's files, the checkout) is refused, so a new run never mixes with
+     * or overwrites other files.
+     *
+     * @param dir the path
+     * @param what how the user named it in messages, e.g. {@code --out}
+     * @throws UserException naming the path and what is allowed
+     */
+    public static void checkNewRunFolder(Path dir, String what) {
+        if (dir == null || dir.toString().isBlank()) {
+            throw new UserException(what + " '" + (dir == null ? "" : dir) + "' is invalid: give the path of a new "
+                    + "or empty folder for the run");
+        }
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new UserException(what + " " + dir + " is a file, not a folder; give the path of a new or empty "
+                    + "folder for the run");
+        }
+        if (!Files.isDirectory(dir)) {
+            for (Path p = dir.toAbsolutePath().getParent(); p != null; p = p.getParent()) {
+                if (Files.exists(p) && !Files.isDirectory(p)) {
+                    throw new UserException(what + " " + dir + " cannot be created: " + p + " is a file, not a folder");
                 }
             }
+            return;
         }
+        for (String f : new String[]{PROVENANCE, STEPS, EVAL, CHECKPOINTS}) {
+            if (Files.exists(dir.resolve(f))) {
+                throw new UserException(what + " " + dir + " already holds a run (" + f + " exists): continue it with "
+                        + "train --resume, or give a new or empty folder");
+            }
+        }
+        List<String> entries;
+        try (Stream<Path> s = Files.list(dir)) {
+            entries = s.limit(4).map(p -> p.getFileName().toString()).sorted().toList();
+        } catch (IOException e) {
+            throw new UserException(what + " " + dir + " cannot be listed (" + e.getMessage() + "); give a new or "
+                    + "empty folder", e);
+        }
+        if (!entries.isEmpty()) {
+            String shown = String.join(", ", entries.subList(0, Math.min(3, entries.size())))
+                    + (entries.size() > 3 ? ", ..." : "");
+            shown = shown.length() > 80 ? shown.substring(0, 77) + "..." : shown;
+            throw new UserException(what + " " + dir + " is not empty (it holds " + shown + "); give a new or empty "
+                    + "folder for the run");
+        }
+    }
+
+    /**
+     * Creates the run's folder and its {@code checkpoints/} and {@code plots/}.
+     *
+     * @throws UserException if a folder cannot be created (a parent that is a file, no permission)
+     * @throws IOException if syncing the parent fails
+     */
+    public void createFolders() throws IOException {
         try {
             Files.createDirectories(dir.resolve(CHECKPOINTS));
             Files.createDirectories(dir.resolve(PLOTS));
@@ -73,7 +137,6 @@ public final class RunDirectory implements Closeable {
                     + "; choose another run name or location", e);
         }
         AtomicFiles.fsyncDirectory(dir.toAbsolutePath().getParent());
-        return new RunDirectory(dir);
     }
 
     /**

@@ -24,6 +24,10 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  *
  * <p>Log-probs come from the graph's {@code temperedLogProbs} output with {@code invTau} from the
  * batch, so the actor temperature ({@link ActorTemperature}) is a property of the batch layout.
+ * With a non-zero entropy coefficient the entropy bonus is taken at that same temperature, as verl
+ * does (its actor divides the logits by the temperature before both); with coefficient 0 the
+ * entropy is a diagnostic only and is reported at tau = 1, which saves a second softmax over the
+ * vocabulary.
  */
 final class PolicyUpdater {
 
@@ -53,8 +57,9 @@ final class PolicyUpdater {
      * @param policy the trained policy (no loss set yet)
      * @param loss the configured loss
      * @param reference frozen reference policy for a KL term, or null
+     * @param maxResponseTokens the configured maximum response length (Dr.GRPO's divisor by default)
      */
-    PolicyUpdater(PolicyTransformer policy, PolicyLoss loss, PolicyTransformer reference) {
+    PolicyUpdater(PolicyTransformer policy, PolicyLoss loss, PolicyTransformer reference, int maxResponseTokens) {
         this.policy = policy;
         this.reference = reference;
         this.aggregation = loss.spec().aggregation();
@@ -67,14 +72,26 @@ final class PolicyUpdater {
         SDVariable key = sd.placeHolder(SELECTION_KEY, DataType.INT64);
         LossInputs.Builder in = LossInputs.builder(policy.temperedLogProbs(), old, adv, mask)
                 .behaviourLogProbs(behaviour)
-                .entropy(policy.entropy())
-                .selectionKey(key);
+                .entropy(loss.spec().entropyCoeff() != 0 ? temperedEntropy(policy) : policy.entropy())
+                .selectionKey(key)
+                .maxResponseLength(maxResponseTokens);
         if (reference != null) {
             in.referenceLogProbs(sd.placeHolder(REFERENCE_LOG_PROBS, ft, -1, -1));
         }
         LossOutputs out = loss.build(sd, in.build());
         policy.setLoss(out.loss());
         diagnosticsName = out.diagnostics().name();
+    }
+
+    /** [B, T] entropy of softmax(z * invTau): the actor's distribution at the batch's actor temperature. */
+    static SDVariable temperedEntropy(PolicyTransformer policy) {
+        SameDiff sd = policy.graph();
+        SDVariable invTau = sd.getVariable(PolicyTransformer.INV_TAU);                   // [B, T]
+        SDVariable z = policy.logits().reshape(-1, policy.config().vocabSize());        // [N, V]
+        // logSoftmax without a dimension: the dim variant cannot be differentiated in M2.1
+        SDVariable lsm = sd.nn().logSoftmax(z.mul(invTau.reshape(-1, 1)));             // [N, V]
+        SDVariable plogp = sd.math().exp(lsm).mul(lsm).sum(1);                           // [N]
+        return sd.reshape(plogp.neg(), sd.shape(invTau));                                // [B, T]
     }
 
     /** Whether a loss needs a reference policy (a KL term with a positive coefficient). */

@@ -67,6 +67,26 @@ public final class PromptOrder {
         return out;
     }
 
+    /**
+     * The slots of a generation batch's prompts within their step: batch b holds slots
+     * {@code b * promptsPerStep} to {@code (b + 1) * promptsPerStep - 1}. The sampler's random streams
+     * are keyed by slot, so the same prompt twice in one step (across an epoch boundary, or in a
+     * dynamic-sampling refill) draws different samples.
+     *
+     * @param batch the generation batch within the step
+     * @return {@code promptsPerStep} slots, distinct across the step's batches
+     */
+    public int[] slots(int batch) {
+        if (batch < 0 || batch >= batchesPerStep) {
+            throw new IllegalArgumentException("batch " + batch + " out of range [0, " + batchesPerStep + ")");
+        }
+        int[] out = new int[promptsPerStep];
+        for (int i = 0; i < promptsPerStep; i++) {
+            out[i] = batch * promptsPerStep + i;
+        }
+        return out;
+    }
+
     private int[] permutation(int epoch) {
         if (epoch != cachedEpoch) {
             int[] p = new int[datasetSize];

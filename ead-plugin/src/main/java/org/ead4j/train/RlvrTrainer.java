@@ -12,7 +12,9 @@ import org.ead4j.eval.Evaluation;
 import org.ead4j.loss.DapoLoss;
 import org.ead4j.loss.PolicyLoss;
 import org.ead4j.rollout.ActorTemperature;
+import org.ead4j.samediff.decode.DecoderOptions;
 import org.ead4j.samediff.policy.AdamW;
+import org.ead4j.samediff.policy.LoraConfig;
 import org.ead4j.samediff.policy.PolicyConfig;
 import org.ead4j.samediff.sampling.SamplerConfig;
 import org.ead4j.samediff.schedule.SchedulePreset;
@@ -37,7 +39,8 @@ import org.ead4j.tokenizer.Tokenizer;
  */
 public class RlvrTrainer implements Configurable, Provenancable<ConfiguredObjectProvenance> {
 
-    @Config(mandatory = true, description = "The policy transformer's architecture and init seed.")
+    @Config(description = "The policy transformer's architecture and init seed. May be left out when initialModel is "
+            + "set: the model's config.json then gives it.")
     PolicyConfig policy;
 
     @Config(mandatory = true, description = "The task: training/evaluation problems and their verifier.")
@@ -52,6 +55,10 @@ public class RlvrTrainer implements Configurable, Provenancable<ConfiguredObject
     @Config(description = "Rollout truncation (top-k/top-p/min-p). Default: none (verl).")
     SamplerConfig sampler = new SamplerConfig();
 
+    @Config(description = "Rollout decoder kernels (threads; when a projection uses Nd4j.gemm instead of the Java "
+            + "kernel, which changes results in the last bits). Default: DecoderOptions.defaults().")
+    DecoderOptions decoderOptions = DecoderOptions.defaults();
+
     @Config(description = "Advantage estimator. Default: GRPO (EAD paper).")
     AdvantageEstimator advantage = new GrpoAdvantage();
 
@@ -65,8 +72,16 @@ public class RlvrTrainer implements Configurable, Provenancable<ConfiguredObject
     @Config(description = "Supervised warm start run before RL when no initial checkpoint is given; unset = none.")
     SupervisedWarmStart warmStart;
 
+    @Config(description = "Low-rank adapters (PEFT LoRA: r, alpha, target modules) on a frozen base; only the adapters "
+            + "are trained and get optimiser state. Needs a LLAMA, QWEN2 or QWEN3 policy. Unset = full fine-tuning.")
+    LoraConfig lora;
+
     @Config(description = "Directory of a policy checkpoint (ead4j format) to start RL from, e.g. a warm start.")
     String initialCheckpoint;
+
+    @Config(description = "A Hugging Face model folder (config.json + safetensors; Llama, Qwen2 or Qwen3) to start RL "
+            + "from. Its config.json gives the policy's shape (a configured policy must equal it).")
+    String initialModel;
 
     @Config(description = "Expected SHA-256 of the initial checkpoint's weights; checked when set, so a replay "
             + "cannot silently start from other weights.")
@@ -167,15 +182,29 @@ public class RlvrTrainer implements Configurable, Provenancable<ConfiguredObject
     @Override
     public void postConfig() {
         String c = "RlvrTrainer";
+        if (initialModel != null) {
+            policy = InitialModel.policyConfig(c, initialModel, policy, initialCheckpoint);
+        }
         if (policy == null) {
-            throw new PropertyException(c, "policy", "policy is missing");
+            throw new PropertyException(c, "policy", "policy is missing: configure a PolicyConfig, or name a Hugging "
+                    + "Face model folder in initialModel");
         }
         if (task == null) {
             throw new PropertyException(c, "task", "task is missing");
         }
-        if (tokenizer.vocabSize() != policy.vocabSize()) {
+        if (decoderOptions == null) {
+            throw new PropertyException(c, "decoderOptions", "decoderOptions is missing");
+        }
+        // a pretrained model's embedding may have more rows than its tokenizer has ids (Qwen: 151936 vs 151669)
+        boolean pretrained = policy.architecture().isHuggingFace();
+        if (pretrained ? tokenizer.vocabSize() > policy.vocabSize() : tokenizer.vocabSize() != policy.vocabSize()) {
             throw new PropertyException(c, "policy", "policy.vocabSize = " + policy.vocabSize()
-                    + " does not match the tokenizer's vocabulary size " + tokenizer.vocabSize());
+                    + (pretrained ? " is smaller than" : " does not match") + " the tokenizer's vocabulary size "
+                    + tokenizer.vocabSize());
+        }
+        if (lora != null && !policy.architecture().isHuggingFace()) {
+            throw new PropertyException(c, "lora", "lora is set but policy.architecture = " + policy.architecture()
+                    + ": LoRA needs LLAMA, QWEN2 or QWEN3");
         }
         positive(c, "promptsPerStep", promptsPerStep);
         positive(c, "samplesPerPrompt", samplesPerPrompt);
@@ -268,6 +297,19 @@ public class RlvrTrainer implements Configurable, Provenancable<ConfiguredObject
      */
     public RlvrTrainer withWarmStart(SupervisedWarmStart w) {
         this.warmStart = w;
+        return this;
+    }
+
+    /**
+     * Trains low-rank adapters on a frozen base instead of every weight.
+     *
+     * @param l the adapters, or null for full fine-tuning
+     * @return this
+     * @throws PropertyException naming lora when the policy is not a Hugging Face family
+     */
+    public RlvrTrainer withLora(LoraConfig l) {
+        this.lora = l;
+        postConfig();
         return this;
     }
 
@@ -425,6 +467,11 @@ public class RlvrTrainer implements Configurable, Provenancable<ConfiguredObject
         return schedule;
     }
 
+    /** @return the rollout decoder's kernel settings (recorded in provenance with the rest of the trainer) */
+    public DecoderOptions decoderOptions() {
+        return decoderOptions;
+    }
+
     /** @return the sampler settings */
     public SamplerConfig sampler() {
         return sampler;
@@ -448,6 +495,21 @@ public class RlvrTrainer implements Configurable, Provenancable<ConfiguredObject
     /** @return the maximum response length */
     public int maxResponseTokens() {
         return maxResponseTokens;
+    }
+
+    /** @return the Hugging Face model folder the run starts from, or null */
+    public String initialModel() {
+        return initialModel;
+    }
+
+    /** @return checkpoint every this many RL steps (0 = only at the end) */
+    public int checkpointEvery() {
+        return checkpointEvery;
+    }
+
+    /** @return how many checkpoints are kept */
+    public int keepCheckpoints() {
+        return keepCheckpoints;
     }
 
     /** @return the rollout batch bound */

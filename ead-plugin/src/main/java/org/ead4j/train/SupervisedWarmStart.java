@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.ead4j.data.Problem;
+import org.ead4j.metrics.MetricKeys;
 import org.ead4j.rollout.PromptCodec;
 import org.ead4j.run.FaultPoint;
 import org.ead4j.samediff.policy.AdamW;
@@ -166,9 +167,9 @@ public class SupervisedWarmStart implements Configurable, Provenancable<Configur
                 tailCount++;
             }
             Map<String, Object> rec = new LinkedHashMap<>();
-            rec.put("step", step);
-            rec.put("sft/loss", g.loss());
-            rec.put("sft/grad_norm", gradNorm);
+            rec.put(MetricKeys.STEP, step);
+            rec.put(MetricKeys.SFT_LOSS, g.loss());
+            rec.put(MetricKeys.SFT_GRAD_NORM, gradNorm);
             listener.onStep("warm start", step, rec);
             if (!Double.isFinite(g.loss())) {
                 throw new IllegalStateException("warm start diverged at step " + step + ": loss " + g.loss()

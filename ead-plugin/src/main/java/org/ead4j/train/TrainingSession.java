@@ -16,6 +16,7 @@ import org.ead4j.data.Problem;
 import org.ead4j.eval.Evaluator;
 import org.ead4j.loss.ClipCovLoss;
 import org.ead4j.metrics.GroupRewardStats;
+import org.ead4j.metrics.MetricKeys;
 import org.ead4j.metrics.ResponseLengthStats;
 import org.ead4j.provenance.ContentHash;
 import org.ead4j.provenance.ExperimentProvenance;
@@ -25,6 +26,7 @@ import org.ead4j.rollout.PromptCodec;
 import org.ead4j.rollout.Rollout;
 import org.ead4j.rollout.RolloutEngine;
 import org.ead4j.rollout.TrainingBatch;
+import org.ead4j.run.AtomicFiles;
 import org.ead4j.run.Checkpoint;
 import org.ead4j.run.CheckpointStore;
 import org.ead4j.run.FaultPoint;
@@ -33,6 +35,7 @@ import org.ead4j.run.RunDirectory;
 import org.ead4j.samediff.decode.FinishReason;
 import org.ead4j.samediff.decode.KvCacheDecoder;
 import org.ead4j.samediff.io.PolicyCheckpoint;
+import org.ead4j.samediff.ops.loss.LossDiagnostic;
 import org.ead4j.samediff.policy.AdamW;
 import org.ead4j.samediff.policy.PolicyTransformer;
 import org.ead4j.samediff.schedule.ConstantTemperature;
@@ -43,8 +46,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * rewards, advantages and updates, one line per step in {@code steps.jsonl}, evaluations in
  * {@code eval.jsonl}, and checkpoints (policy, optimiser, reference policy, step) every
  * {@code checkpointEvery} steps. Resuming continues from the newest valid checkpoint; since all
- * randomness is a function of (seed, step, prompt, sample), a resumed run ends with the same weights
- * as an uninterrupted one.
+ * randomness is a function of (seed, step, prompt slot in the step, sample), a resumed run ends with
+ * the same weights as an uninterrupted one.
  *
  * <p>Per step the order is: step line, evaluation (if due), checkpoint (if due). A checkpoint at
  * step N therefore always follows every log line of step N, and a resume drops log lines after
@@ -57,9 +60,9 @@ public final class TrainingSession implements AutoCloseable {
     /** Checkpoint sub-folder holding the frozen reference policy (KL runs only). */
     public static final String REFERENCE_DIR = "reference";
     /** Log field naming the first non-finite tensor of a step (loss, grad/NAME, logits, param/NAME). */
-    public static final String GUARD_TENSOR = "guard/non_finite_tensor";
+    public static final String GUARD_TENSOR = MetricKeys.GUARD_NON_FINITE_TENSOR;
     /** Log field: where the non-finite tensor appeared: rollout, update or eval. */
-    public static final String GUARD_PHASE = "guard/non_finite_phase";
+    public static final String GUARD_PHASE = MetricKeys.GUARD_NON_FINITE_PHASE;
     private static final String GUARD_ROLLOUT = "rollout";
     private static final String GUARD_EVAL = "eval";
 
@@ -86,6 +89,8 @@ public final class TrainingSession implements AutoCloseable {
     public record Result(Path runDir, long completedSteps, String weightsSha256, Map<String, Double> finalEval,
                          boolean stoppedOnNonFinite) {
     }
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TrainingSession.class);
 
     private TrainingSession(RlvrTrainer cfg, RunDirectory run, TrainingListener listener) {
         this.cfg = cfg;
@@ -121,11 +126,23 @@ public final class TrainingSession implements AutoCloseable {
      * @throws IOException when the run directory cannot be written
      */
     public static Result start(RlvrTrainer cfg, Path runDir, TrainingListener listener) throws IOException {
-        try (TrainingSession s = new TrainingSession(cfg, RunDirectory.create(runDir), listener)) {
+        boolean existed = Files.isDirectory(runDir);
+        RunDirectory run = RunDirectory.forNewRun(runDir, "the run folder");
+        TrainingBudget.check(cfg);
+        // the session checks the configuration before anything is created
+        try (TrainingSession s = new TrainingSession(cfg, run, listener)) {
             try {
+                run.createFolders();
                 s.initFresh();
-            } catch (IOException e) {
-                throw s.storageFailure(e);
+            } catch (IOException | RuntimeException e) {
+                // nothing of value is written before the first step: leave no half-made run behind (the folder
+                // was absent or empty, so everything in it is ours)
+                s.closeQuietly();
+                removeHalfMadeRun(runDir, existed);
+                if (e instanceof IOException io) {
+                    throw s.storageFailure(io);
+                }
+                throw (RuntimeException) e;
             }
             return s.loopReportingStorage();
         }
@@ -142,6 +159,7 @@ public final class TrainingSession implements AutoCloseable {
      */
     public static Result resume(RlvrTrainer cfg, Path runDir, TrainingListener listener) throws IOException {
         RunDirectory run = RunDirectory.open(runDir);
+        TrainingBudget.check(cfg);
         try (TrainingSession s = new TrainingSession(cfg, run, listener)) {
             s.provenance = run.readProvenance();
             Optional<Checkpoint> ck = run.checkpoints(cfg.keepCheckpoints).newestValidCheckpoint();
@@ -162,6 +180,30 @@ public final class TrainingSession implements AutoCloseable {
         }
     }
 
+    private void closeQuietly() {
+        try {
+            run.close();
+        } catch (IOException e) {
+            LOG.warn("cannot close the logs of {}: {}", run.dir(), e.getMessage());
+        }
+    }
+
+    private static void removeHalfMadeRun(Path runDir, boolean existed) {
+        try {
+            if (existed) {
+                try (java.util.stream.Stream<Path> s = Files.list(runDir)) {
+                    for (Path p : s.toList()) {
+                        AtomicFiles.deleteTree(p);
+                    }
+                }
+            } else {
+                AtomicFiles.deleteTree(runDir);
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot remove the half-made run folder {}: {}", runDir, e.getMessage());
+        }
+    }
+
     private void initFresh() throws IOException {
         provenance = ExperimentProvenance.start(cfg, cfg.seed, datasetHash);
         run.writeProvenance(provenance);
@@ -170,16 +212,23 @@ public final class TrainingSession implements AutoCloseable {
         run.writeProvenance(provenance);
     }
 
-    /** Initial weights: the initial checkpoint, or a fresh init plus the optional warm start. */
+    /** Initial weights: the initial model or checkpoint, or a fresh init plus the optional warm start. */
     private void initWeights() throws IOException {
-        if (cfg.initialCheckpoint != null) {
+        if (cfg.initialModel != null) {
+            policy = InitialModel.load(cfg.initialModel);
+            String sha = policy.weightsSha256();
+            if (cfg.initialWeightsSha256 != null && !cfg.initialWeightsSha256.equals(sha)) {
+                throw new IllegalArgumentException("initialModel '" + cfg.initialModel + "' has weights SHA-256 " + sha
+                        + " but initialWeightsSha256 is " + cfg.initialWeightsSha256);
+            }
+        } else if (cfg.initialCheckpoint != null) {
             Path dir = Path.of(cfg.initialCheckpoint);
             if (!Files.isDirectory(dir)) {
                 throw new IllegalArgumentException("initialCheckpoint '" + dir + "' is not a directory");
             }
             try {
                 policy = PolicyCheckpoint.load(dir, cfg.policy()).policy();
-            } catch (IOException e) {
+            } catch (IOException | IllegalArgumentException e) {
                 throw new IllegalArgumentException("initialCheckpoint '" + dir + "' cannot be loaded: " + e.getMessage(), e);
             }
             String sha = policy.weightsSha256();
@@ -196,9 +245,13 @@ public final class TrainingSession implements AutoCloseable {
                 listener.onMessage(String.format("warm start done: loss %.4f", loss));
             }
         }
+        policy = LoraSetup.withAdapters(cfg.policy(), cfg.lora, policy);
         if (PolicyUpdater.needsReference(cfg.loss)) {
-            reference = new PolicyTransformer(cfg.policy());
-            copyWeights(policy, reference);
+            reference = LoraSetup.reference(cfg.policy(), policy);
+            if (reference == null) {
+                reference = new PolicyTransformer(cfg.policy());
+                copyWeights(policy, reference);
+            }
         }
         optimizer = AdamW.fromProperties(cfg.optimizer.toProperties());
         wire();
@@ -207,6 +260,7 @@ public final class TrainingSession implements AutoCloseable {
     private void initFromCheckpoint(Checkpoint ck) throws IOException {
         PolicyCheckpoint.Loaded loaded = PolicyCheckpoint.load(ck.dir().resolve(POLICY_DIR), cfg.policy());
         policy = loaded.policy();
+        LoraSetup.checkResumed(cfg.lora, policy, ck.dir());
         optimizer = AdamW.fromProperties(cfg.optimizer.toProperties());
         if (loaded.optimizer() != null) {
             optimizer.restoreState(loaded.optimizer().stepCount(), loaded.optimizer().firstMoments(),
@@ -226,8 +280,8 @@ public final class TrainingSession implements AutoCloseable {
     }
 
     private void wire() {
-        updater = new PolicyUpdater(policy, cfg.loss, reference);
-        decoder = new KvCacheDecoder(policy);
+        updater = new PolicyUpdater(policy, cfg.loss, reference, cfg.maxResponseTokens());
+        decoder = new KvCacheDecoder(policy, cfg.decoderOptions());
         engine = new RolloutEngine(decoder, cfg.sampler(), cfg.maxResponseTokens(),
                 cfg.tokenizer().stopIds(), cfg.rolloutBatchRows());
     }
@@ -335,11 +389,11 @@ public final class TrainingSession implements AutoCloseable {
             }
             List<List<Rollout>> groups;
             try {
-                groups = engine.generate(prompts, idx, n, cfg.schedule, step, cfg.seed);
+                groups = engine.generate(prompts, idx, order.slots(b), n, cfg.schedule, step, cfg.seed);
             } catch (IllegalArgumentException e) {
                 Map<String, Object> rec = nonFiniteLogits(step, GUARD_ROLLOUT, e);
-                rec.put("actor/updates", 0);
-                rec.put("time/step_s", (System.nanoTime() - t0) / 1e9);
+                rec.put(MetricKeys.ACTOR_UPDATES, 0);
+                rec.put(MetricKeys.TIME_STEP_S, (System.nanoTime() - t0) / 1e9);
                 return rec;
             }
             List<Problem> probs = new ArrayList<>();
@@ -378,20 +432,20 @@ public final class TrainingSession implements AutoCloseable {
         }
         long tRollout = System.nanoTime();
         Map<String, Object> rec = new LinkedHashMap<>();
-        rec.put("step", step);
+        rec.put(MetricKeys.STEP, step);
         for (Map.Entry<String, Double> e : cfg.schedule.stepParameters(step).entrySet()) {
-            rec.put("schedule/" + e.getKey(), e.getValue());
+            rec.put(MetricKeys.schedule(e.getKey()), e.getValue());
         }
         for (int t : new int[]{0, 10, 20, 50, 100}) {
             if (t < cfg.maxResponseTokens()) {
-                rec.put("schedule/tau@" + t, cfg.schedule.temperature(t, step));
+                rec.put(MetricKeys.scheduleTau(t), cfg.schedule.temperature(t, step));
             }
         }
         putRolloutStats(rec, allGroups, allRewards, keptGroups, keptCorrect, batches, timeouts);
         if (keptGroups.isEmpty()) {
-            rec.put("actor/updates", 0);
-            rec.put("time/rollout_s", (tRollout - t0) / 1e9);
-            rec.put("time/step_s", (System.nanoTime() - t0) / 1e9);
+            rec.put(MetricKeys.ACTOR_UPDATES, 0);
+            rec.put(MetricKeys.TIME_ROLLOUT_S, (tRollout - t0) / 1e9);
+            rec.put(MetricKeys.TIME_STEP_S, (System.nanoTime() - t0) / 1e9);
             return rec;
         }
         double[][] rewardsByGroup = keptRewards.toArray(new double[0][]);
@@ -421,19 +475,20 @@ public final class TrainingSession implements AutoCloseable {
         FaultPoint.reached("update", step);
         long tUpdate = System.nanoTime();
         rec.putAll(stats.diagnostics());
-        rec.put("actor/entropy", stats.diagnostics().getOrDefault("loss/entropy", Double.NaN));
-        rec.put("actor/loss", stats.loss());
-        rec.put("actor/grad_norm", stats.gradNorm());
-        rec.put("actor/lr", lr);
-        rec.put("actor/updates", stats.updates());
+        rec.put(MetricKeys.ACTOR_ENTROPY,
+                stats.diagnostics().getOrDefault(LossDiagnostic.ENTROPY_MEAN.key(), Double.NaN));
+        rec.put(MetricKeys.ACTOR_LOSS, stats.loss());
+        rec.put(MetricKeys.ACTOR_GRAD_NORM, stats.gradNorm());
+        rec.put(MetricKeys.ACTOR_LR, lr);
+        rec.put(MetricKeys.ACTOR_UPDATES, stats.updates());
         if (stats.nonFinite() > 0) {
-            rec.put("guard/non_finite_updates", stats.nonFinite());
+            rec.put(MetricKeys.GUARD_NON_FINITE_UPDATES, stats.nonFinite());
             rec.put(GUARD_TENSOR, stats.nonFiniteTensor());
             rec.put(GUARD_PHASE, "update");
         }
-        rec.put("time/rollout_s", (tRollout - t0) / 1e9);
-        rec.put("time/update_s", (tUpdate - tRollout) / 1e9);
-        rec.put("time/step_s", (tUpdate - t0) / 1e9);
+        rec.put(MetricKeys.TIME_ROLLOUT_S, (tRollout - t0) / 1e9);
+        rec.put(MetricKeys.TIME_UPDATE_S, (tUpdate - tRollout) / 1e9);
+        rec.put(MetricKeys.TIME_STEP_S, (tUpdate - t0) / 1e9);
         return rec;
     }
 
@@ -449,7 +504,7 @@ public final class TrainingSession implements AutoCloseable {
                 correct += b ? 1 : 0;
             }
         }
-        rec.put("acc/mean", total == 0 ? Double.NaN : correct / (double) total);
+        rec.put(MetricKeys.ACC_MEAN, total == 0 ? Double.NaN : correct / (double) total);
         List<Integer> lens = new ArrayList<>();
         List<Boolean> trunc = new ArrayList<>();
         double tauMin = Double.POSITIVE_INFINITY;
@@ -481,15 +536,15 @@ public final class TrainingSession implements AutoCloseable {
         }
         rec.putAll(ResponseLengthStats.of(lenArr, truncArr).toMap());
         if (tokens > 0) {
-            rec.put("rollout/tau_min", tauMin);
-            rec.put("rollout/tau_mean", tauSum / tokens);
-            rec.put("rollout/tau_max", tauMax);
-            rec.put("rollout/logp_diff_mean", diffSum / tokens);
-            rec.put("rollout/logp_diff_max", diffMax);
+            rec.put(MetricKeys.ROLLOUT_TAU_MIN, tauMin);
+            rec.put(MetricKeys.ROLLOUT_TAU_MEAN, tauSum / tokens);
+            rec.put(MetricKeys.ROLLOUT_TAU_MAX, tauMax);
+            rec.put(MetricKeys.ROLLOUT_LOGP_DIFF_MEAN, diffSum / tokens);
+            rec.put(MetricKeys.ROLLOUT_LOGP_DIFF_MAX, diffMax);
         }
-        rec.put("rollout/gen_batches", batches);
-        rec.put("rollout/groups_kept", kept.size());
-        rec.put("rollout/verifier_timeouts", timeouts);
+        rec.put(MetricKeys.ROLLOUT_GEN_BATCHES, batches);
+        rec.put(MetricKeys.ROLLOUT_GROUPS_KEPT, kept.size());
+        rec.put(MetricKeys.ROLLOUT_VERIFIER_TIMEOUTS, timeouts);
     }
 
     /** Evaluates and logs; false when the logits were not finite (logged in eval.jsonl: the run must stop). */
@@ -501,7 +556,7 @@ public final class TrainingSession implements AutoCloseable {
             Map<String, Object> rec = nonFiniteLogits(step, GUARD_EVAL, e);
             run.eval().append(rec);
             listener.onMessage("evaluation at step " + step + " met a non-finite " + rec.get(GUARD_TENSOR) + " ("
-                    + rec.get("guard/detail") + "); the run stops (last good checkpoint kept)");
+                    + rec.get(MetricKeys.GUARD_DETAIL) + "); the run stops (last good checkpoint kept)");
             return false;
         }
         Map<String, Object> record = r.record(step);
@@ -555,10 +610,10 @@ public final class TrainingSession implements AutoCloseable {
             throw e;
         }
         Map<String, Object> rec = new LinkedHashMap<>();
-        rec.put("step", step);
+        rec.put(MetricKeys.STEP, step);
         rec.put(GUARD_TENSOR, param != null ? "param/" + param : "logits");
         rec.put(GUARD_PHASE, phase);
-        rec.put("guard/detail", msg);
+        rec.put(MetricKeys.GUARD_DETAIL, msg);
         return rec;
     }
 

@@ -41,7 +41,7 @@ class ExperimentProvenanceTest {
         // every schedule hyperparameter is in the file
         String json = Files.readString(file);
         for (String key : new String[]{"tauMax", "tauMin", "d0", "alpha", "dMax", "warmup", "positionScale",
-                "topK", "topP", "clipRatio", "git-commit", "nd4j-backend", "tribuo-version", "dataset-hash"}) {
+                "topK", "topP", "clipRatio", "git-commit", "nd4j-backend", "olcut-version", "dataset-hash"}) {
             assertTrue(json.contains("\"" + key + "\""), key);
         }
     }
@@ -114,7 +114,7 @@ class ExperimentProvenanceTest {
         assertEquals("1.0.0-M2.1", v.nd4jVersion());
         assertEquals("1.0.0-M2.1", v.dl4jVersion());
         assertEquals("1.0.0-M2.1", v.nd4jBackendVersion());
-        assertEquals(org.tribuo.Tribuo.VERSION, v.tribuoVersion());
+        assertEquals("5.3.1", v.olcutVersion());
         assertEquals(System.getProperty("java.version"), v.javaVersion());
         assertEquals(v, RuntimeVersions.fromMap(v.asMap()));
     }

@@ -21,7 +21,7 @@ public final class Fixtures {
     /** @return fixed versions, so tests need not start ND4J */
     public static RuntimeVersions versions() {
         return new RuntimeVersions("0.1.0-test", "org.nd4j.linalg.cpu.nativecpu.CpuBackend", "1.0.0-M2.1",
-                "1.0.0-M2.1", "1.0.0-M2.1", "FLOAT", "4.3.2", "17.0.15", "OpenJDK 64-Bit Server VM 17.0.15",
+                "1.0.0-M2.1", "1.0.0-M2.1", "FLOAT", "5.3.1", "17.0.15", "OpenJDK 64-Bit Server VM 17.0.15",
                 "Linux", "amd64");
     }
 

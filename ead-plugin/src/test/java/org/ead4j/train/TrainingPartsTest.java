@@ -70,6 +70,12 @@ class TrainingPartsTest {
     }
 
     @Test
+    void decoderOptionsAreRecordedInTheTrainersProvenance() {
+        String p = TrainingFixtures.tiny(1).getProvenance().toString();
+        assertTrue(p.contains("decoderOptions") && p.contains("gemmMinRows") && p.contains("gemmMinWeights"), p);
+    }
+
+    @Test
     void overlongPenaltyFollowsDapo() {
         OverlongPenalty p = new OverlongPenalty(true, 4, 1.0);
         assertEquals(0.0, p.penalty(12, 16), 0);   // within max - buffer

@@ -11,6 +11,7 @@ import org.ead4j.advantage.GrpoAdvantage;
 import org.ead4j.cli.ProgressPrinter;
 import org.ead4j.eval.Evaluation;
 import org.ead4j.loss.PpoClipLoss;
+import org.ead4j.metrics.MetricKeys;
 import org.ead4j.run.JsonlLog;
 import org.ead4j.run.RunDirectory;
 import org.ead4j.samediff.policy.AdamW;
@@ -96,9 +97,10 @@ public final class TrainGrpoEadExample {
                 "entropy");
         for (ObjectNode e : evals) {
             String label = e.get("step").asLong() == 0 ? "warm start (step 0)" : "GRPO + EAD (step " + e.get("step") + ")";
-            out.printf("%-26s%10.3f%10.3f%10.3f%10.3f%10.3f%n", label, e.get("eval/mean@16").asDouble(),
-                    e.get("eval/pass@1").asDouble(), e.get("eval/pass@16").asDouble(), e.get("eval/maj@16").asDouble(),
-                    e.get("eval/entropy").asDouble());
+            out.printf("%-26s%10.3f%10.3f%10.3f%10.3f%10.3f%n", label, e.get(MetricKeys.eval(MetricKeys.mean(16))).asDouble(),
+                    e.get(MetricKeys.eval(MetricKeys.pass(1))).asDouble(), e.get(MetricKeys.eval(MetricKeys.pass(16))).asDouble(),
+                    e.get(MetricKeys.eval(MetricKeys.maj(16))).asDouble(),
+                    e.get(MetricKeys.EVAL_ENTROPY).asDouble());
         }
         out.println("final weights sha256 " + result.weightsSha256());
         // --- end of the user code -----------------------------------------------------------------

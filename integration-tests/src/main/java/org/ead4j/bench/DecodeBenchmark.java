@@ -3,6 +3,7 @@ package org.ead4j.bench;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +21,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code ./ead bench decode}: KV-cache decoding throughput of our {@link KvCacheDecoder} against the same
- * model in PyTorch (libtorch through DJL, {@link DjlPolicy}) and the naive SameDiff decode that recomputes
+ * model in PyTorch (libtorch through DJL: {@link DjlPolicy} for ead4j's GPT, {@link DjlHfPolicy} for the Hugging
+ * Face families) and the naive SameDiff decode that recomputes
  * the whole prefix every step, plus matmul throughput of both BLAS back ends and the peak resident memory
  * of a long decode.
  *
@@ -42,7 +44,8 @@ public class DecodeBenchmark implements Callable<Integer> {
             description = "presets: " + BenchConfigs.NAMES + " (default: ${DEFAULT-VALUE})")
     List<String> configs;
 
-    @Option(names = "--batches", split = ",", defaultValue = "1,64", description = "batch sizes (default: ${DEFAULT-VALUE})")
+    @Option(names = "--batches", split = ",",
+            description = "batch sizes (default: 1,64; 1,16 for the real-shape presets qwen2.5-0.5b and llama3.2-1b)")
     List<Integer> batches;
 
     @Option(names = "--prompt", defaultValue = "64", description = "prompt tokens per row (default: ${DEFAULT-VALUE})")
@@ -60,22 +63,25 @@ public class DecodeBenchmark implements Callable<Integer> {
     double budgetSeconds;
 
     @Option(names = "--naive-samples", defaultValue = "2",
-            description = "steps at which the naive full-recompute decode is timed (default: ${DEFAULT-VALUE})")
+            description = "steps at which the naive full-recompute decode is timed; 0 skips it (it is always skipped "
+                    + "for the real-shape presets, where one full recompute takes minutes) (default: ${DEFAULT-VALUE})")
     int naiveSamples;
 
     @Option(names = "--chunk-tokens", defaultValue = "1024",
             description = "PyTorch prefill: prompt tokens (B x positions) per forward call (default: ${DEFAULT-VALUE})")
     int chunkTokens;
 
-    @Option(names = "--memory-configs", split = ",", defaultValue = "tiny,small",
-            description = "presets whose peak memory is measured in child JVMs; 'none' to skip (default: ${DEFAULT-VALUE})")
+    @Option(names = "--memory-configs", split = ",",
+            description = "presets whose peak memory is measured in child JVMs; 'none' to skip (default: those of --configs)")
     List<String> memoryConfigs;
 
-    @Option(names = "--memory-batch", defaultValue = "64", description = "memory probe batch (default: ${DEFAULT-VALUE})")
-    int memoryBatch;
+    @Option(names = "--memory-batch",
+            description = "memory probe batch (default: 64; for the real-shape presets the largest of --batches)")
+    Integer memoryBatch;
 
-    @Option(names = "--memory-context", defaultValue = "512", description = "memory probe context (default: ${DEFAULT-VALUE})")
-    int memoryContext;
+    @Option(names = "--memory-context",
+            description = "memory probe context (default: 512; for the real-shape presets --prompt + --steps)")
+    Integer memoryContext;
 
     @Option(names = "--memory-steps", defaultValue = "16",
             description = "memory probe decode steps after prefilling context - steps tokens (default: ${DEFAULT-VALUE})")
@@ -101,13 +107,19 @@ public class DecodeBenchmark implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (memoryConfigs == null) {
+            memoryConfigs = configs;
+        }
         if (quick) {
             repeats = 1;
             naiveSamples = 2;
             memoryConfigs = memoryConfigs.contains("tiny") ? List.of("tiny") : List.of("none");
         }
-        if (repeats < 1 || naiveSamples < 1 || prompt < 1 || steps < 1) {
-            throw new IllegalArgumentException("--repeats, --naive-samples, --prompt and --steps must be >= 1");
+        if (repeats < 1 || naiveSamples < 0 || prompt < 1 || steps < 1) {
+            throw new IllegalArgumentException("--repeats, --prompt and --steps must be >= 1 and --naive-samples >= 0");
+        }
+        for (String name : configs) {
+            BenchConfigs.byName(name); // an unknown name fails before anything is measured
         }
         int threads = DjlPolicy.defaultThreads();
         int torchThreads = DjlPolicy.configureThreads(threads);
@@ -133,9 +145,9 @@ public class DecodeBenchmark implements Callable<Integer> {
             }
             PolicyTransformer policy = new PolicyTransformer(cfg);
             try (KvCacheDecoder ours = new KvCacheDecoder(policy, DecoderOptions.defaults());
-                 DjlPolicy torch = new DjlPolicy(cfg, policy.parameters(), false)) {
+                 TorchPeer torch = TorchPeer.of(cfg, policy.parameters())) {
                 double[] diff = checkLogits(policy, ours, torch);
-                for (int b : batches) {
+                for (int b : batchesOf(name)) {
                     report.add(measure(name, cfg, policy, ours, torch, b, diff));
                     System.out.print(BenchReport.table(List.of(last(report))));
                 }
@@ -150,13 +162,19 @@ public class DecodeBenchmark implements Callable<Integer> {
             row.put("ours_pct_nd4j_peak", 100 * num(row, "ours_gflops") / peak);
         }
 
+        // the child JVMs measure alone: give back what this one's models held (off-heap arrays go with their owners)
+        System.gc();
+        System.gc();
         List<Map<String, Object>> memory = new ArrayList<>();
         for (String name : memoryConfigs) {
             if (name.equals("none")) {
                 continue;
             }
+            boolean large = BenchConfigs.isLarge(name);
+            int mb = memoryBatch != null ? memoryBatch : large ? Collections.max(batchesOf(name)) : 64;
+            int mc = memoryContext != null ? memoryContext : large ? prompt + steps : 512;
             for (String impl : new String[]{"ours", "pytorch"}) {
-                Map<String, Object> m = DecodeMemoryProbe.run(impl, name, memoryBatch, memoryContext, memorySteps, chunkTokens);
+                Map<String, Object> m = DecodeMemoryProbe.run(impl, name, mb, mc, Math.min(memorySteps, mc - 1), chunkTokens);
                 memory.add(memoryRow(m));
                 System.out.print(BenchReport.table(List.of(memory.get(memory.size() - 1))));
             }
@@ -206,12 +224,20 @@ public class DecodeBenchmark implements Callable<Integer> {
         return peak;
     }
 
+    /** The batch sizes of one preset: --batches, else 1,64 (1,16 for the real-shape presets). */
+    private List<Integer> batchesOf(String name) {
+        if (batches != null) {
+            return batches;
+        }
+        return BenchConfigs.isLarge(name) ? List.of(1, 16) : List.of(1, 64);
+    }
+
     private static Map<String, Object> last(BenchReport r) {
         return r.rows().get(r.rows().size() - 1);
     }
 
     /** Max |difference| of the full-forward logits (SameDiff vs PyTorch) and of the decoders' logits. */
-    private double[] checkLogits(PolicyTransformer policy, KvCacheDecoder ours, DjlPolicy torch) {
+    private double[] checkLogits(PolicyTransformer policy, KvCacheDecoder ours, TorchPeer torch) {
         PolicyConfig cfg = policy.config();
         int b = 2;
         int t = Math.min(24, cfg.maxSeqLen());
@@ -229,7 +255,7 @@ public class DecodeBenchmark implements Callable<Integer> {
         }
         double dec = 0;
         ours.prefill(prompts, t);
-        try (DjlPolicy.Decode dd = torch.newDecode(b, t, chunkTokens)) {
+        try (TorchPeer.Decode dd = torch.newDecode(b, t, chunkTokens)) {
             dd.prefill(prompts);
             for (int s = p; s < t; s++) {
                 dec = Math.max(dec, maxAbsDiff(ours.logits(), dd.logits(), b * v));
@@ -253,7 +279,7 @@ public class DecodeBenchmark implements Callable<Integer> {
     }
 
     private Map<String, Object> measure(String name, PolicyConfig cfg, PolicyTransformer policy, KvCacheDecoder ours,
-                                        DjlPolicy torch, int b, double[] diff) {
+                                        TorchPeer torch, int b, double[] diff) {
         int v = cfg.vocabSize();
         int[][] prompts = BenchConfigs.randomTokens(b, prompt, v, 1000 + b);
         // warm-up (JIT, allocator, libtorch kernels): short prompts and runs, more of them for batch 1
@@ -277,6 +303,8 @@ public class DecodeBenchmark implements Callable<Integer> {
             if (r >= 3 && (System.nanoTime() - start) / 1e9 > budgetSeconds) {
                 break;
             }
+            System.gc(); // untimed: off-heap garbage of the previous runs goes now, not during one (a 0.5B model's
+                         // ND4J temporaries otherwise pile up to javacpp's maxbytes)
             if (r % 2 == 0) { // alternate the order so that drift of the shared machine hits both alike
                 o = runOurs(ours, prompts, steps);
                 t = runTorch(torch, prompts, steps);
@@ -289,12 +317,13 @@ public class DecodeBenchmark implements Callable<Integer> {
             torchPrefill.add(t.prefillMs);
             torchSteps.add(t.stepsMs);
         }
-        double[] naive = naive(policy, prompts, o.tokens);
+        // the naive decode of a real-shape model would recompute hundreds of millions of weights over the prefix
+        double[] naive = naiveSamples > 0 && !BenchConfigs.isLarge(name) ? naive(policy, prompts, o.tokens) : null;
         double oursMs = Stats.median(oursSteps) / steps;
         double torchMs = Stats.median(torchSteps) / steps;
         double oursBest = Stats.min(oursSteps) / steps;
         double torchBest = Stats.min(torchSteps) / steps;
-        double naiveMs = naive[0];
+        Double naiveMs = naive == null ? null : naive[0];
 
         double stepFlops = 0;
         for (int s = 0; s < steps; s++) {
@@ -308,9 +337,9 @@ public class DecodeBenchmark implements Callable<Integer> {
         row.put("context", prompt + steps);
         row.put("ours_tok_s", b / (oursMs / 1e3));
         row.put("torch_tok_s", b / (torchMs / 1e3));
-        row.put("naive_tok_s", b / (naiveMs / 1e3));
+        row.put("naive_tok_s", naive == null ? null : b / (naiveMs / 1e3));
         row.put("ours_over_torch", torchMs / oursMs);
-        row.put("ours_over_naive", naiveMs / oursMs);
+        row.put("ours_over_naive", naive == null ? null : naiveMs / oursMs);
         row.put("runs", oursSteps.size());
         row.put("ours_best_ms_step", oursBest);
         row.put("torch_best_ms_step", torchBest);
@@ -320,22 +349,25 @@ public class DecodeBenchmark implements Callable<Integer> {
         row.put("naive_ms_step", naiveMs);
         row.put("ours_gflops", stepFlops / (oursMs * 1e6));
         row.put("torch_gflops", stepFlops / (torchMs * 1e6));
-        row.put("naive_gflops", naive[1]);
+        row.put("naive_gflops", naive == null ? null : naive[1]);
         row.put("ours_prefill_ms", Stats.median(oursPrefill));
         row.put("torch_prefill_ms", Stats.median(torchPrefill));
         row.put("same_tokens", agreement(o.tokens, t.tokens));
-        row.put("naive_same_tokens", naive[2]);
+        row.put("naive_same_tokens", naive == null ? null : naive[2]);
         row.put("logit_diff_full", diff[0]);
         row.put("logit_diff_decode", diff[1]);
-        row.put("ours_weight_sync_ms", weightSyncMs(ours));
+        row.put("ours_weight_sync_ms", weightSyncMs(ours, BenchConfigs.isLarge(name) ? 3 : 11));
         row.put("load_avg", Stats.loadAverage());
         return row;
     }
 
-    /** Median time of copying the policy's weights into the decoder, as the trainer does after each update. */
-    private static double weightSyncMs(KvCacheDecoder dec) {
+    /**
+     * Median time of copying the policy's weights into the decoder, as the trainer does after each update, over
+     * {@code n - 1} copies after a first one (fewer for the real-shape presets, where one copy takes seconds).
+     */
+    private static double weightSyncMs(KvCacheDecoder dec, int n) {
         List<Double> ms = new ArrayList<>();
-        for (int i = 0; i < 11; i++) {
+        for (int i = 0; i < n; i++) {
             long t0 = System.nanoTime();
             dec.syncWeights();
             ms.add((System.nanoTime() - t0) / 1e6);
@@ -368,13 +400,13 @@ public class DecodeBenchmark implements Callable<Integer> {
         return run;
     }
 
-    private Run runTorch(DjlPolicy torch, int[][] prompts, int n) {
+    private Run runTorch(TorchPeer torch, int[][] prompts, int n) {
         int b = prompts.length;
         int v = torch.config().vocabSize();
         Run run = new Run();
         run.tokens = new int[b][n];
         long[] tok = new long[b];
-        try (DjlPolicy.Decode dd = torch.newDecode(b, prompt + steps, chunkTokens)) { // cache allocated untimed
+        try (TorchPeer.Decode dd = torch.newDecode(b, prompt + steps, chunkTokens)) { // cache allocated untimed
             long a = System.nanoTime();
             dd.prefill(prompts);
             long c = System.nanoTime();
@@ -487,12 +519,14 @@ public class DecodeBenchmark implements Callable<Integer> {
         for (Map<String, Object> row : report.rows()) {
             String key = row.get("config") + " B=" + row.get("B");
             double vsTorch = num(row, "ours_over_torch");
-            double vsNaive = num(row, "ours_over_naive");
-            if (((Number) row.get("B")).intValue() >= 64) {
+            if (((Number) row.get("B")).intValue() >= 64 || BenchConfigs.isLarge((String) row.get("config"))) {
                 t.put("decode >= 1.0x PyTorch, " + key, String.format("%s (%.2fx median, %.2fx best runs)",
                         vsTorch >= 1.0 ? "REACHED" : "missed", vsTorch, num(row, "ours_over_torch_best")));
             }
-            t.put("decode >= 5x naive SameDiff, " + key, String.format("%s (%.1fx)", vsNaive >= 5 ? "REACHED" : "missed", vsNaive));
+            if (row.get("ours_over_naive") != null) {
+                double vsNaive = num(row, "ours_over_naive");
+                t.put("decode >= 5x naive SameDiff, " + key, String.format("%s (%.1fx)", vsNaive >= 5 ? "REACHED" : "missed", vsNaive));
+            }
         }
         for (Map<String, Object> m : memory) {
             if ("ours".equals(m.get("impl"))) {

@@ -29,7 +29,8 @@ import org.ead4j.samediff.policy.WeightLayout;
  * {@code steps} greedy steps, so that the cache holds {@code context} positions, and reports VmHWM.
  * The result is one line {@code EAD-MEMORY-PROBE <json>} on stdout; {@link #run} launches it and parses it.
  *
- * <p>Expected memory = one copy of the weights + the KV cache (2 x layers x batch x context x d_model x 4 bytes)
+ * <p>Expected memory = one copy of the weights + the KV cache (2 x layers x batch x context x kv heads x head dim
+ * x 4 bytes)
  * + the logits buffer (batch x V x 4 bytes); overhead = (peak - baseline - expected) / expected.
  */
 public final class DecodeMemoryProbe {
@@ -152,10 +153,10 @@ public final class DecodeMemoryProbe {
         long t0 = System.nanoTime();
         long heapAfterGc;
         long peak;
-        long cacheBytes = 2L * cfg.numLayers() * batch * context * cfg.dModel() * Float.BYTES;
+        long cacheBytes = 2L * cfg.numLayers() * batch * context * cfg.numKvHeads() * cfg.headDim() * Float.BYTES;
         if (torch) {
-            try (DjlPolicy peer = new DjlPolicy(cfg, policy.parameters(), false);
-                 DjlPolicy.Decode dd = peer.newDecode(batch, context, chunkTokens)) {
+            try (TorchPeer peer = TorchPeer.of(cfg, policy.parameters());
+                 TorchPeer.Decode dd = peer.newDecode(batch, context, chunkTokens)) {
                 dd.prefill(prompts);
                 long[] tok = new long[batch];
                 for (int s = 0; s < steps; s++) {

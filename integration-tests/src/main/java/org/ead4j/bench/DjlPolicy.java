@@ -43,7 +43,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * sub-manager that is closed at its end, so temporaries are freed eagerly, as PyTorch's reference counting
  * would. Not thread-safe.
  */
-public final class DjlPolicy implements AutoCloseable {
+public final class DjlPolicy implements TorchPeer {
 
     /** The DJL engine name of PyTorch. */
     public static final String ENGINE = "PyTorch";
@@ -129,6 +129,7 @@ public final class DjlPolicy implements AutoCloseable {
     }
 
     /** @return the configuration */
+    @Override
     public PolicyConfig config() {
         return cfg;
     }
@@ -139,6 +140,7 @@ public final class DjlPolicy implements AutoCloseable {
     }
 
     /** @return the manager owning the weights */
+    @Override
     public NDManager manager() {
         return manager;
     }
@@ -155,6 +157,7 @@ public final class DjlPolicy implements AutoCloseable {
      * @param tokens token ids [B][T], T at most maxSeqLen
      * @return logits [B][T][V] copied to Java, row-major
      */
+    @Override
     public float[] logits(int[][] tokens) {
         try (NDManager sub = manager.newSubManager()) {
             return forward(sub, ids(sub, tokens)).toFloatArray();
@@ -251,6 +254,7 @@ public final class DjlPolicy implements AutoCloseable {
      *                    activations, as our decoder's prefill chunks do
      * @return the decode state (close it to free the cache)
      */
+    @Override
     public Decode newDecode(int batch, int capacity, int chunkTokens) {
         if (capacity < 1 || capacity > cfg.maxSeqLen()) {
             throw new IllegalArgumentException("capacity = " + capacity + " must be in [1, " + cfg.maxSeqLen() + "]");
@@ -261,7 +265,7 @@ public final class DjlPolicy implements AutoCloseable {
     /**
      * The cache and position of one batch being decoded (all rows at the same position).
      */
-    public final class Decode implements AutoCloseable {
+    public final class Decode implements TorchPeer.Decode {
         private final NDManager state;
         private final NDArray[] keys;   // per layer [B, H, capacity, dh]
         private final NDArray[] values; // per layer [B, H, capacity, dh]

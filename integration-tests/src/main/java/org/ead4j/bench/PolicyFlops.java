@@ -1,10 +1,13 @@
 package org.ead4j.bench;
 
+import org.ead4j.samediff.policy.MlpKind;
 import org.ead4j.samediff.policy.PolicyConfig;
 
 /**
  * Floating-point operations (a multiply-add counts 2) of the policy, for achieved-GFLOP/s figures.
- * Norms, GELU, softmax and embeddings are left out (O(D) per token against O(D^2)).
+ * Norms, activations, rotary embeddings, biases, softmax and embeddings are left out (O(D) per token against
+ * O(D^2)). Grouped-query attention projects keys and values to K heads of dh (not D), the Hugging Face families'
+ * SwiGLU MLP has three [D, F] matrices, and a tied head costs the same product as an untied one.
  */
 public final class PolicyFlops {
 
@@ -12,7 +15,7 @@ public final class PolicyFlops {
     }
 
     /**
-     * The projections of one token: qkv, attention output, MLP up and down in every layer, and the head.
+     * The projections of one token: q, k, v, attention output and the MLP in every layer, and the head.
      *
      * @param c the configuration
      * @return FLOPs per token
@@ -20,7 +23,10 @@ public final class PolicyFlops {
     public static double projections(PolicyConfig c) {
         double d = c.dModel();
         double f = c.ffnWidth();
-        return 2.0 * (c.numLayers() * (3 * d * d + d * d + 2 * d * f) + d * c.vocabSize());
+        double q = (double) c.numHeads() * c.headDim();    // D for GPT
+        double kv = (double) c.numKvHeads() * c.headDim(); // D for GPT
+        double mlp = (c.mlp() == MlpKind.SWIGLU ? 3 : 2) * d * f;
+        return 2.0 * (c.numLayers() * (d * q + 2 * d * kv + q * d + mlp) + d * c.vocabSize());
     }
 
     /**
@@ -31,7 +37,7 @@ public final class PolicyFlops {
      * @return FLOPs
      */
     public static double attention(PolicyConfig c, long keys) {
-        return 2.0 * 2.0 * c.numLayers() * c.dModel() * (double) keys;
+        return 2.0 * 2.0 * c.numLayers() * c.numHeads() * c.headDim() * (double) keys;
     }
 
     /**

@@ -26,13 +26,13 @@ class BenchmarkSmokeTest {
     @Test
     void decodeBenchmarkWritesRatiosAndMemory(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("decode.json");
-        int rc = run("decode", "--configs", "micro", "--batches", "1,3", "--prompt", "6", "--steps", "5",
+        int rc = run("decode", "--configs", "micro,qwen2-micro", "--batches", "1,3", "--prompt", "6", "--steps", "5",
                 "--repeats", "1", "--naive-samples", "2", "--memory-configs", "micro", "--memory-batch", "3",
                 "--memory-context", "16", "--memory-steps", "4", "--matmul-millis", "20", "--out", out.toString());
         assertEquals(0, rc);
         JsonNode root = new ObjectMapper().readTree(Files.readString(out));
         JsonNode rows = root.get("rows");
-        assertEquals(2, rows.size());
+        assertEquals(4, rows.size()); // ead4j's GPT and a Hugging Face family, two batch sizes each
         for (JsonNode row : rows) {
             for (String f : new String[]{"ours_tok_s", "torch_tok_s", "naive_tok_s", "ours_over_torch", "ours_over_naive",
                 "ours_gflops", "torch_gflops"}) {

@@ -24,6 +24,10 @@ import org.nd4j.linalg.api.shape.LongShapeDescriptor;
  *       keep their configuration in iArgs/tArgs/bArgs only;</li>
  *   <li>{@link #register(BaseJavaOp...)} puts the op into {@code ImportClassMapping} so that the
  *       gradient clone and {@code SameDiff.load} can find it by name (deeplearning4j#9670).</li>
+ *   <li>self-registration: every constructor installs the Java-op executioner and registers its own
+ *       class, so no op of this kind can reach libnd4j (a JVM crash) whatever the caller did first.
+ *       Loading a saved graph before any op was constructed is covered by ead4j's ND4J start-up hook
+ *       ({@code org.ead4j.samediff.ops.CustomOpsBootstrap}).</li>
  * </ul>
  * Subclasses must keep a public no-argument constructor (deserialisation uses it).
  */
@@ -31,6 +35,8 @@ public abstract class BaseJavaOp extends DynamicCustomOp implements JavaOp {
 
     /** For deserialisation and registration prototypes. */
     protected BaseJavaOp() {
+        JavaOpExecutioners.install();
+        registerIfAbsent(opName(), this);
     }
 
     /**
@@ -41,6 +47,7 @@ public abstract class BaseJavaOp extends DynamicCustomOp implements JavaOp {
      */
     protected BaseJavaOp(SameDiff sd, SDVariable... inputs) {
         super(sd, inputs);
+        selfRegister();
     }
 
     /**
@@ -51,6 +58,22 @@ public abstract class BaseJavaOp extends DynamicCustomOp implements JavaOp {
      */
     protected BaseJavaOp(INDArray[] inputs, INDArray[] outputs) {
         super(inputs, outputs);
+        selfRegister();
+    }
+
+    /**
+     * Installs the executioner and registers this op's class by name with a fresh prototype (not
+     * this instance, which holds on to its graph).
+     */
+    private void selfRegister() {
+        JavaOpExecutioners.install();
+        if (!isRegistered(opName())) {
+            try {
+                getClass().getDeclaredConstructor().newInstance(); // its constructor registers it
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(getClass().getName() + " needs a public no-argument constructor", e);
+            }
+        }
     }
 
     @Override
@@ -90,6 +113,14 @@ public abstract class BaseJavaOp extends DynamicCustomOp implements JavaOp {
         for (BaseJavaOp p : prototypes) {
             mapping.put(p.opName(), p);
         }
+    }
+
+    private static synchronized void registerIfAbsent(String name, BaseJavaOp prototype) {
+        ImportClassMapping.getOpNameMapping().putIfAbsent(name, prototype);
+    }
+
+    private static synchronized boolean isRegistered(String name) {
+        return ImportClassMapping.getOpNameMapping().containsKey(name);
     }
 
     /**

@@ -12,9 +12,12 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Workaround for DL4J 1.0.0-M2.1, which has no user-defined-op API (deeplearning4j PR #9901
  * came later): without it a Java op reaches libnd4j as "Unknown D operation requested by hash" and
- * the JVM dies with SIGSEGV. One subclass per backend executioner lives in the backend-specific
- * source folder ({@code src/cpu/java}, {@code src/cuda/java}), chosen by the Maven profile.
- * Delete this class and those subclasses when DL4J ships user-defined ops.
+ * the JVM dies with SIGSEGV. There is one subclass per backend executioner
+ * ({@link CpuJavaOpExecutioner}, {@code CudaJavaOpExecutioner}), both in this jar; {@link #install()}
+ * picks one by the class name of the executioner ND4J started with and loads only that one, so a CPU
+ * application never loads a CUDA class and needs no CUDA jar (ead4j compiles the CUDA subclass
+ * against {@code nd4j-cuda-11.6} as a provided dependency). Delete this class and those subclasses
+ * when DL4J ships user-defined ops.
  */
 public final class JavaOpExecutioners {
 
@@ -60,7 +63,19 @@ public final class JavaOpExecutioners {
      *
      * @throws IllegalStateException if the backend is unknown or the executioner cannot be replaced
      */
-    public static synchronized void install() {
+    public static void install() {
+        if (installed) {
+            return;
+        }
+        // start ND4J before taking the lock: its start-up runs ead4j's bootstrap, which installs too
+        // (on this thread, re-entrantly, or on another one that must not wait for this lock)
+        Nd4j.getExecutioner();
+        synchronized (JavaOpExecutioners.class) {
+            installLocked();
+        }
+    }
+
+    private static void installLocked() {
         if (installed) {
             return;
         }
@@ -84,8 +99,9 @@ public final class JavaOpExecutioners {
             f.setAccessible(true);
             f.set(null, exec);
         } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("Could not install " + replacement
-                    + " (was ead4j built with the Maven profile matching this backend?)", e);
+            throw new IllegalStateException("Could not install " + replacement + " for the ND4J executioner "
+                    + backendExec + " (is the backend's jar, nd4j-native or nd4j-cuda-11.6 of DL4J 1.0.0-M2.1, "
+                    + "on the class path?)", e);
         }
         installed = true;
     }

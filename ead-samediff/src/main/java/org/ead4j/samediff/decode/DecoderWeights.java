@@ -3,6 +3,7 @@ package org.ead4j.samediff.decode;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Set;
 import org.ead4j.samediff.policy.MlpKind;
 import org.ead4j.samediff.policy.NormKind;
 import org.ead4j.samediff.policy.PolicyConfig;
@@ -84,6 +85,8 @@ final class DecoderWeights {
 
     final PolicyConfig config;
     private final Map<String, INDArray> source;
+    private final Set<String> constant; // parameters that never change (a LoRA policy's frozen base)
+    private boolean synced;
     final float[][] tokEmb;    // [V][D]
     final float[][] posEmb;    // [maxSeqLen][D], null for rotary
     final Layer[] layers;
@@ -92,8 +95,16 @@ final class DecoderWeights {
     final Matrix head;         // [D][V]; tied: tok_emb transposed (gemm: tok_emb itself with transposeB)
 
     DecoderWeights(PolicyConfig config, Map<String, INDArray> source, DecoderOptions gemm) {
+        this(config, source, Set.of(), gemm);
+    }
+
+    /**
+     * @param constant names of parameters that never change: copied on construction only, skipped by later syncs
+     */
+    DecoderWeights(PolicyConfig config, Map<String, INDArray> source, Set<String> constant, DecoderOptions gemm) {
         this.config = config;
         this.source = source;
+        this.constant = constant;
         for (Map.Entry<String, long[]> e : WeightLayout.shapes(config).entrySet()) {
             INDArray a = source.get(e.getKey());
             if (a == null) {
@@ -117,9 +128,15 @@ final class DecoderWeights {
         finalBias = ln ? new float[d] : null;
         head = new Matrix(d, v, config.tiedEmbeddings(), gemm);
         sync();
+        synced = true;
     }
 
-    /** Copies every parameter from the source arrays. */
+    /** Whether a later sync may skip this parameter: it never changes and was copied already. */
+    private boolean skip(String name) {
+        return synced && constant.contains(name);
+    }
+
+    /** Copies every parameter from the source arrays (constant ones only on the first call). */
     void sync() {
         read(WeightLayout.TOKEN_EMBEDDING, tokEmb);
         if (posEmb != null) {
@@ -146,7 +163,7 @@ final class DecoderWeights {
         if (finalBias != null) {
             read(WeightLayout.FINAL_NORM_BIAS, finalBias);
         }
-        if (config.tiedEmbeddings()) {
+        if (config.tiedEmbeddings() && !skip(WeightLayout.TOKEN_EMBEDDING)) {
             for (int i = 0; i < tokEmb.length; i++) {
                 float[] e = tokEmb[i];
                 for (int j = 0; j < e.length; j++) {
@@ -156,7 +173,7 @@ final class DecoderWeights {
             if (head.nd != null) {
                 head.nd.assign(source.get(WeightLayout.TOKEN_EMBEDDING));
             }
-        } else {
+        } else if (!config.tiedEmbeddings()) {
             read(WeightLayout.HEAD, head);
         }
     }
@@ -198,6 +215,9 @@ final class DecoderWeights {
 
     /** Columns [from, from + width) of m's rows from an [in, width] parameter. */
     private void readColumns(String name, Matrix m, int from, int width) {
+        if (skip(name)) {
+            return;
+        }
         FloatBuffer fb = buffer(source.get(name));
         for (float[] row : m.rows) {
             fb.get(row, from, width);
@@ -219,14 +239,23 @@ final class DecoderWeights {
     }
 
     private void read(String name, float[] dst, int from, int width) {
+        if (skip(name)) {
+            return;
+        }
         buffer(source.get(name)).get(dst, from, width);
     }
 
     private void read(String name, float[] dst) {
+        if (skip(name)) {
+            return;
+        }
         buffer(source.get(name)).get(dst);
     }
 
     private void read(String name, float[][] dst) {
+        if (skip(name)) {
+            return;
+        }
         FloatBuffer fb = buffer(source.get(name));
         for (float[] row : dst) {
             fb.get(row);
@@ -234,6 +263,9 @@ final class DecoderWeights {
     }
 
     private void read(String name, Matrix m) {
+        if (skip(name)) {
+            return;
+        }
         INDArray src = source.get(name);
         read(name, m.rows);
         if (m.nd != null) {

@@ -3,6 +3,7 @@ package org.ead4j.samediff.decode;
 import java.util.Arrays;
 import java.util.Map;
 import org.ead4j.samediff.policy.NormKind;
+import org.ead4j.samediff.policy.LoraMerge;
 import org.ead4j.samediff.policy.PolicyConfig;
 import org.ead4j.samediff.policy.PolicyTransformer;
 import org.ead4j.samediff.policy.PositionKind;
@@ -37,6 +38,7 @@ public final class KvCacheDecoder implements AutoCloseable {
     private final PolicyConfig cfg;
     private final DecoderOptions options;
     private final DecoderWeights weights;
+    private final LoraMerge.Live merge;
     private final ParallelRanges parallel;
     private final MatMul matmul;
     private final RotaryTables rope;
@@ -81,7 +83,7 @@ public final class KvCacheDecoder implements AutoCloseable {
      * @param policy the policy (its current weights are copied now and on every {@link #syncWeights()})
      */
     public KvCacheDecoder(PolicyTransformer policy) {
-        this(policy.config(), policy.parameters(), DecoderOptions.defaults());
+        this(policy, DecoderOptions.defaults());
     }
 
     /**
@@ -91,7 +93,7 @@ public final class KvCacheDecoder implements AutoCloseable {
      * @param options kernel settings
      */
     public KvCacheDecoder(PolicyTransformer policy, DecoderOptions options) {
-        this(policy.config(), policy.parameters(), options);
+        this(policy.config(), LoraMerge.live(policy), options);
     }
 
     /**
@@ -102,9 +104,14 @@ public final class KvCacheDecoder implements AutoCloseable {
      * @param options kernel settings
      */
     public KvCacheDecoder(PolicyConfig config, Map<String, INDArray> parameters, DecoderOptions options) {
+        this(config, LoraMerge.Live.fixed(parameters), options);
+    }
+
+    private KvCacheDecoder(PolicyConfig config, LoraMerge.Live merge, DecoderOptions options) {
         this.cfg = config;
         this.options = options;
-        this.weights = new DecoderWeights(config, parameters, options);
+        this.merge = merge;
+        this.weights = new DecoderWeights(config, merge.weights(), merge.constant(), options);
         this.parallel = new ParallelRanges(options.threads());
         this.matmul = new MatMul(options.gemmMinRows(), parallel);
         this.rope = config.positions() == PositionKind.ROTARY ? new RotaryTables(config) : null;
@@ -122,8 +129,12 @@ public final class KvCacheDecoder implements AutoCloseable {
         this.layerNorm = config.norm() == NormKind.LAYER_NORM;
     }
 
-    /** Copies the current weights from the source arrays; call after every optimiser update. */
+    /**
+     * Copies the current weights from the source arrays; call after every optimiser update. With LoRA the
+     * targeted projections are first re-merged ({@code W + scale * (B A)^T}, {@link LoraMerge}).
+     */
     public void syncWeights() {
+        merge.refresh();
         weights.sync();
     }
 

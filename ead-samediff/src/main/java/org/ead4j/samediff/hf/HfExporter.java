@@ -15,6 +15,7 @@ import org.ead4j.samediff.io.AtomicFiles;
 import org.ead4j.samediff.io.SafetensorsDtype;
 import org.ead4j.samediff.io.SafetensorsModel;
 import org.ead4j.samediff.io.SafetensorsWriter;
+import org.ead4j.samediff.policy.LoraMerge;
 import org.ead4j.samediff.policy.PolicyConfig;
 import org.ead4j.samediff.policy.PolicyTransformer;
 import org.ead4j.samediff.policy.WeightLayout;
@@ -87,7 +88,7 @@ public final class HfExporter {
      * @throws IllegalArgumentException if the policy has no Hugging Face equivalent
      */
     public static List<Path> export(Path outDir, PolicyTransformer policy, Options options) throws IOException {
-        return export(outDir, policy.config(), policy.parameters(), options);
+        return export(outDir, policy.config(), LoraMerge.merged(policy), options);
     }
 
     /**

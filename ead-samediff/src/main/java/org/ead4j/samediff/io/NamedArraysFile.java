@@ -85,6 +85,25 @@ public final class NamedArraysFile {
     }
 
     /**
+     * The length in bytes of a file holding arrays of these shapes (what {@link #write} produces).
+     *
+     * @param shapes name to shape, as written
+     * @return bytes
+     */
+    public static long sizeOf(Map<String, long[]> shapes) {
+        long n = 16;
+        for (Map.Entry<String, long[]> e : shapes.entrySet()) {
+            long k = 1;
+            for (long x : e.getValue()) {
+                k = Math.multiplyExact(k, x);
+            }
+            n = Math.addExact(n, 8 + e.getKey().getBytes(StandardCharsets.UTF_8).length + 8L * e.getValue().length);
+            n = Math.addExact(n, Math.multiplyExact(4, k));
+        }
+        return n;
+    }
+
+    /**
      * Reads a whole file.
      *
      * @param file the file

@@ -19,6 +19,7 @@ import java.util.Properties;
 import java.util.TreeMap;
 import org.ead4j.samediff.nd.HostArrays;
 import org.ead4j.samediff.policy.AdamW;
+import org.ead4j.samediff.policy.LoraConfig;
 import org.ead4j.samediff.policy.PolicyConfig;
 import org.ead4j.samediff.policy.PolicyTransformer;
 import org.ead4j.samediff.policy.WeightLayout;
@@ -33,7 +34,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Layout of the directory:
  * <pre>
  * policy.properties     PolicyConfig fields
- * weights.safetensors   F32 parameters by ead4j name ({@link org.ead4j.samediff.policy.WeightLayout}, [in, out] matrices)
+ * lora.properties       LoraConfig fields                                   (only for a LoRA policy)
+ * weights.safetensors   F32 parameters by ead4j name ({@link org.ead4j.samediff.policy.WeightLayout}, [in, out] matrices;
+ *                       with LoRA the frozen base and the adapters)
  * optimizer.properties  AdamW settings and stepCount                        (only with an optimiser)
  * adam_m.safetensors, adam_v.safetensors  F32 first and second moments      (only with an optimiser)
  * manifest.properties   format, version, and size + SHA-256 of every file above; written last
@@ -52,6 +55,8 @@ public final class PolicyCheckpoint {
     public static final String POLICY_FILE = "policy.properties";
     /** Weights file. */
     public static final String WEIGHTS_FILE = "weights.safetensors";
+    /** LoRA settings file (LoRA policies only). */
+    public static final String LORA_FILE = "lora.properties";
     /** Optimiser settings file. */
     public static final String OPTIMIZER_FILE = "optimizer.properties";
     /** First moments file. */
@@ -100,10 +105,16 @@ public final class PolicyCheckpoint {
         files.put(POLICY_FILE, AtomicFiles.write(dir.resolve(POLICY_FILE),
                 out -> writeProperties(out, policy.config().toProperties(), "ead4j PolicyConfig")));
 
-        Map<String, INDArray> params = policy.parameters();
-        files.put(WEIGHTS_FILE, SafetensorsWriter.write(dir.resolve(WEIGHTS_FILE), params, SafetensorsDtype.F32, METADATA));
-        Map<String, long[]> shapes = new LinkedHashMap<>();
-        params.forEach((n, a) -> shapes.put(n, a.shape()));
+        if (policy.lora() != null) {
+            files.put(LORA_FILE, AtomicFiles.write(dir.resolve(LORA_FILE),
+                    out -> writeProperties(out, policy.lora().toProperties(), "ead4j LoraConfig")));
+        } else {
+            Files.deleteIfExists(dir.resolve(LORA_FILE));
+        }
+        files.put(WEIGHTS_FILE, SafetensorsWriter.write(dir.resolve(WEIGHTS_FILE), policy.allParameters(),
+                SafetensorsDtype.F32, METADATA));
+        Map<String, long[]> shapes = new LinkedHashMap<>(); // moments exist for the trainable parameters only
+        policy.parameters().forEach((n, a) -> shapes.put(n, a.shape()));
 
         if (optimizer != null) {
             Map<String, String> opt = new LinkedHashMap<>(optimizer.toProperties());
@@ -177,19 +188,20 @@ public final class PolicyCheckpoint {
         String weightsFile = legacy ? LEGACY_WEIGHTS_FILE : WEIGHTS_FILE;
         String mFile = legacy ? LEGACY_ADAM_M_FILE : ADAM_M_FILE;
         String vFile = legacy ? LEGACY_ADAM_V_FILE : ADAM_V_FILE;
-        verify(dir, manifest, POLICY_FILE, true);
-        verify(dir, manifest, weightsFile, true);
-        boolean hasOptimizer = verify(dir, manifest, OPTIMIZER_FILE, false);
-        if (hasOptimizer) {
-            verify(dir, manifest, mFile, true);
-            verify(dir, manifest, vFile, true);
+        for (String small : new String[]{POLICY_FILE, OPTIMIZER_FILE}) {
+            checkSmall(dir.resolve(small));
         }
-
-        PolicyConfig config;
-        try {
-            config = PolicyConfig.fromProperties(readProperties(dir.resolve(POLICY_FILE)));
-        } catch (PropertyException e) {
-            throw new IOException(dir.resolve(POLICY_FILE) + " holds an invalid configuration: " + e.getMessage(), e);
+        verify(dir, manifest, POLICY_FILE, true);
+        PolicyConfig config = parseConfig(dir);
+        checkSmall(dir.resolve(LORA_FILE));
+        boolean hasLora = verify(dir, manifest, LORA_FILE, false);
+        LoraConfig lora = null;
+        if (hasLora) {
+            try {
+                lora = LoraConfig.fromProperties(readProperties(dir.resolve(LORA_FILE)));
+            } catch (PropertyException e) {
+                throw new IOException(dir.resolve(LORA_FILE) + " holds an invalid LoRA configuration: " + e.getMessage(), e);
+            }
         }
         if (expected != null) {
             List<String> diff = expected.differences(config);
@@ -198,13 +210,42 @@ public final class PolicyCheckpoint {
                         + "differing fields (expected vs checkpoint): " + String.join("; ", diff));
             }
         }
+        // the sizes the configuration implies are checked before anything is hashed or allocated: a weights file
+        // that cannot hold the declared shapes (or shapes edited to be huge) is refused from its length alone
+        verify(dir, manifest, weightsFile, true, false);
+        checkArraysFileSize(dir.resolve(weightsFile), config, lora == null ? 0 : elements(lora.shapes(config)), legacy);
+        verify(dir, manifest, weightsFile, true);
+        boolean hasOptimizer = verify(dir, manifest, OPTIMIZER_FILE, false);
+        if (hasOptimizer) {
+            for (String moments : new String[]{mFile, vFile}) {
+                Path f = dir.resolve(moments);
+                // the moments have the weights' shapes (or fewer arrays before the first step)
+                if (Files.isRegularFile(f) && Files.size(f) > Files.size(dir.resolve(weightsFile))) {
+                    throw new IOException(f + " is " + Files.size(f) + " bytes, larger than " + weightsFile
+                            + ": the file was changed");
+                }
+            }
+            verify(dir, manifest, mFile, true);
+            verify(dir, manifest, vFile, true);
+        }
 
-        Map<String, long[]> params = WeightLayout.shapes(config);
+        Map<String, long[]> params = new LinkedHashMap<>(WeightLayout.shapes(config));
+        Map<String, long[]> trainable = lora == null ? params : lora.shapes(config);
+        if (lora != null) {
+            params.putAll(trainable);
+        }
         Map<String, ArrayData> stored = readArrays(dir.resolve(weightsFile), legacy);
         checkNames(dir.resolve(weightsFile), params, shapesOf(stored), true);
         Map<String, INDArray> weights = new LinkedHashMap<>();
-        stored.forEach((n, d) -> weights.put(n, d.array()));
-        PolicyTransformer policy = PolicyTransformer.withWeights(config, weights);
+        for (Map.Entry<String, ArrayData> e : stored.entrySet()) {
+            if (lora == null || !trainable.containsKey(e.getKey())) {
+                weights.put(e.getKey(), e.getValue().array());
+            }
+        }
+        PolicyTransformer policy = PolicyTransformer.withWeights(config, lora, weights);
+        if (lora != null) {
+            policy.parameters().forEach((n, a) -> a.assign(stored.get(n).array()));
+        }
         String hash = manifest.get("weightsSha256");
         if (hash != null && !hash.equals(policy.weightsSha256())) {
             throw new IOException(dir + ": loaded weights do not match the manifest's weightsSha256");
@@ -222,8 +263,8 @@ public final class PolicyCheckpoint {
             }
             Map<String, ArrayData> m = readArrays(dir.resolve(mFile), legacy);
             Map<String, ArrayData> v = readArrays(dir.resolve(vFile), legacy);
-            checkNames(dir.resolve(mFile), params, shapesOf(m), steps > 0);
-            checkNames(dir.resolve(vFile), params, shapesOf(v), steps > 0);
+            checkNames(dir.resolve(mFile), trainable, shapesOf(m), steps > 0);
+            checkNames(dir.resolve(vFile), trainable, shapesOf(v), steps > 0);
             optimizer.restoreState(steps, values(m), values(v));
         }
         return new Loaded(policy, optimizer);
@@ -291,6 +332,12 @@ public final class PolicyCheckpoint {
 
     /** Checks presence, size and SHA-256 of one file; returns whether the manifest lists it. */
     private static boolean verify(Path dir, Map<String, String> manifest, String name, boolean required) throws IOException {
+        return verify(dir, manifest, name, required, true);
+    }
+
+    /** Like {@link #verify(Path, Map, String, boolean)}; with {@code hash} false only the recorded size is checked. */
+    private static boolean verify(Path dir, Map<String, String> manifest, String name, boolean required, boolean hash)
+            throws IOException {
         String sha = manifest.get("file." + name + ".sha256");
         String bytes = manifest.get("file." + name + ".bytes");
         if (sha == null || bytes == null) {
@@ -314,6 +361,9 @@ public final class PolicyCheckpoint {
             throw new IOException(file + " is " + size + " bytes but the manifest records " + expected
                     + (size < expected ? ": the file is truncated" : ": the file was modified"));
         }
+        if (!hash) {
+            return true;
+        }
         String actual = AtomicFiles.sha256(file);
         if (!actual.equals(sha.trim())) {
             throw new IOException(file + " fails its SHA-256 check (manifest " + sha + ", file " + actual + "): the file is corrupt");
@@ -329,6 +379,91 @@ public final class PolicyCheckpoint {
             w.write(e.getKey() + "=" + e.getValue() + "\n");
         }
         w.flush();
+    }
+
+    /** Largest policy.properties / optimizer.properties read. */
+    private static final long MAX_PROPERTIES_BYTES = 1 << 20;
+
+    /**
+     * The policy configuration a checkpoint declares, read without verifying or loading its arrays, so a
+     * caller can check its size against the memory available before {@link #load}.
+     *
+     * @param dir the checkpoint directory
+     * @return the declared configuration
+     * @throws IOException if {@code policy.properties} is missing, too large or invalid
+     */
+    public static PolicyConfig readConfig(Path dir) throws IOException {
+        checkSmall(dir.resolve(POLICY_FILE));
+        return parseConfig(dir);
+    }
+
+    private static PolicyConfig parseConfig(Path dir) throws IOException {
+        try {
+            return PolicyConfig.fromProperties(readProperties(dir.resolve(POLICY_FILE)));
+        } catch (PropertyException e) {
+            throw new IOException(dir.resolve(POLICY_FILE) + " holds an invalid configuration: " + e.getMessage(), e);
+        }
+    }
+
+    private static void checkSmall(Path file) throws IOException {
+        if (Files.exists(file) && (!Files.isRegularFile(file) || Files.size(file) > MAX_PROPERTIES_BYTES)) {
+            throw new IOException(file + " is " + (Files.isRegularFile(file) ? Files.size(file) + " bytes" : "not a file")
+                    + "; a checkpoint's properties file is a small text file (at most " + MAX_PROPERTIES_BYTES + " bytes)");
+        }
+    }
+
+    /**
+     * Refuses an arrays file whose length differs from what the configuration's shapes need. A quick
+     * upper bound on the parameter count comes first, so shapes edited to be huge are refused without
+     * enumerating them.
+     */
+    private static long elements(Map<String, long[]> shapes) {
+        long n = 0;
+        for (long[] shape : shapes.values()) {
+            long k = 1;
+            for (long x : shape) {
+                k *= x;
+            }
+            n += k;
+        }
+        return n;
+    }
+
+    private static void checkArraysFileSize(Path file, PolicyConfig config, long adapterParams, boolean legacy)
+            throws IOException {
+        if (!Files.isRegularFile(file)) {
+            return; // verify() names the missing file
+        }
+        long size = Files.size(file);
+        // at least the MLP (up and down) of every layer and the token embedding, 4 bytes each, whatever else the
+        // architecture adds
+        double floor = 4 * ((double) config.numLayers() * 2 * config.dModel() * config.ffnWidth()
+                + (double) config.vocabSize() * config.dModel());
+        if (floor > size) {
+            throw new IOException(file + " is " + size + " bytes, too small for the declared policy (numLayers "
+                    + config.numLayers() + ", dModel " + config.dModel() + ", ffnWidth " + config.ffnWidth() + ", vocabSize "
+                    + config.vocabSize() + "): the file or policy.properties was changed");
+        }
+        if (!legacy) {
+            // safetensors: an 8-byte length, a JSON header of bounded size, then 4 bytes per float32 parameter
+            double data = 4.0 * (WeightLayout.parameterCount(config) + adapterParams);
+            if (data + 8 > size || size - data > 8 + SafetensorsFile.MAX_HEADER_BYTES) {
+                throw new IOException(file + " is " + size + " bytes but the declared policy's " + (long) (data / 4)
+                        + " float32 parameters need " + (long) data + " bytes plus a header: the file or "
+                        + "policy.properties was changed");
+            }
+            return;
+        }
+        long expected;
+        try {
+            expected = NamedArraysFile.sizeOf(WeightLayout.shapes(config));
+        } catch (ArithmeticException e) {
+            expected = -1; // shapes beyond any file
+        }
+        if (expected != size) {
+            throw new IOException(file + " is " + size + " bytes but the declared policy's shapes need " + expected
+                    + ": the file or policy.properties was changed");
+        }
     }
 
     private static Map<String, String> readProperties(Path file) throws IOException {

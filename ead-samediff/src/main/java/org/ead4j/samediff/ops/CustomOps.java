@@ -10,10 +10,11 @@ import org.ead4j.samediff.ops.loss.PolicyLossOp;
 /**
  * The one registration point for ead4j's SameDiff custom ops.
  *
- * <p>Call {@link #ensureRegistered()} before building, running, differentiating or loading a graph
- * that contains an ead4j op. It installs the Java-op executioner (DL4J 1.0.0-M2.1 workaround, see
+ * <p>{@link #ensureRegistered()} installs the Java-op executioner (DL4J 1.0.0-M2.1 workaround, see
  * {@link JavaOpExecutioners}) and makes every op findable by name, which {@code SameDiff.load} and
- * gradient construction need. Every new op class is added to {@link #prototypes()}.
+ * gradient construction need. Callers need not call it: it runs when ND4J starts
+ * ({@link CustomOpsBootstrap}), and each op's constructor installs the executioner and registers its
+ * own class. Calling it first is harmless. Every new op class is added to {@link #prototypes()}.
  */
 public final class CustomOps {
 
@@ -45,6 +46,7 @@ public final class CustomOps {
         if (registered) {
             return;
         }
+        JavaOpExecutioners.install(); // starts ND4J (and with it the bootstrap) outside this lock
         synchronized (CustomOps.class) {
             if (registered) {
                 return;

@@ -56,7 +56,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * ops with hand-written gradients: {@link NormOp}, {@link GeluOp}, {@link SiluMulOp}, {@link CausalSoftmaxOp}.
  *
  * <p>Parameters live in the graph; {@link #parameters()} returns the live arrays, which an optimiser updates
- * in place, so the graph and any decoder reading them see new weights without copies. Not thread-safe.
+ * in place, so the graph and any decoder reading them see new weights without copies. With a {@link LoraConfig}
+ * the base weights are graph constants ({@link #frozenParameters()}: no gradient, no optimiser state) and the
+ * trainable parameters are the adapters only; {@code LoraMerge} folds them into plain weights. Not thread-safe.
  */
 public final class PolicyTransformer {
 
@@ -79,6 +81,8 @@ public final class PolicyTransformer {
     private final DataType floatType;
     private final SameDiff sd;
     private final Map<String, SDVariable> params = new LinkedHashMap<>();
+    private final Map<String, SDVariable> frozen = new LinkedHashMap<>();
+    private final LoraConfig lora;
     private final SDVariable logits;
     private final SDVariable logProbs;
     private final SDVariable temperedLogProbs;
@@ -102,7 +106,7 @@ public final class PolicyTransformer {
      * @param floatType FLOAT or DOUBLE
      */
     public PolicyTransformer(PolicyConfig config, DataType floatType) {
-        this(config, floatType, null, VocabHeadOp.DEFAULT_CHUNK_TOKENS);
+        this(config, floatType, null, null, VocabHeadOp.DEFAULT_CHUNK_TOKENS);
     }
 
     /**
@@ -115,7 +119,19 @@ public final class PolicyTransformer {
      * @param headChunkTokens tokens per head chunk, &gt; 0 (default {@link VocabHeadOp#DEFAULT_CHUNK_TOKENS})
      */
     public PolicyTransformer(PolicyConfig config, DataType floatType, int headChunkTokens) {
-        this(config, floatType, null, headChunkTokens);
+        this(config, floatType, null, null, headChunkTokens);
+    }
+
+    /**
+     * Builds a policy with low-rank adapters ({@link LoraConfig}) on a randomly initialised frozen base: the base
+     * weights come from {@code config.initSeed()}, the adapters from {@code lora.initSeed()} (B = 0).
+     *
+     * @param config the configuration (a Hugging Face family)
+     * @param lora the adapters, or null for full fine-tuning
+     * @param floatType FLOAT or DOUBLE
+     */
+    public PolicyTransformer(PolicyConfig config, LoraConfig lora, DataType floatType) {
+        this(config, floatType, null, lora, VocabHeadOp.DEFAULT_CHUNK_TOKENS);
     }
 
     /**
@@ -144,6 +160,26 @@ public final class PolicyTransformer {
      * @return the policy
      */
     public static PolicyTransformer withWeights(PolicyConfig config, Map<String, INDArray> weights, int headChunkTokens) {
+        withWeightsCheck(config, weights);
+        return new PolicyTransformer(config, DataType.FLOAT, weights, null, headChunkTokens);
+    }
+
+    /**
+     * As {@link #withWeights(PolicyConfig, Map)}, with low-rank adapters on the given (frozen) base weights; the
+     * adapters start from {@code lora.initSeed()} with B = 0, so the policy starts at the base model.
+     *
+     * @param config the configuration (a Hugging Face family)
+     * @param lora the adapters, or null for full fine-tuning
+     * @param weights every base parameter of {@link WeightLayout#shapes(PolicyConfig)}
+     * @return the policy
+     * @throws IllegalArgumentException as for {@link #withWeights(PolicyConfig, Map)}
+     */
+    public static PolicyTransformer withWeights(PolicyConfig config, LoraConfig lora, Map<String, INDArray> weights) {
+        withWeightsCheck(config, weights);
+        return new PolicyTransformer(config, DataType.FLOAT, weights, lora, VocabHeadOp.DEFAULT_CHUNK_TOKENS);
+    }
+
+    private static void withWeightsCheck(PolicyConfig config, Map<String, INDArray> weights) {
         if (weights == null) {
             throw new IllegalArgumentException("weights must not be null: give every parameter of WeightLayout.shapes(config)");
         }
@@ -169,10 +205,9 @@ public final class PolicyTransformer {
                         + " but the configuration needs " + Arrays.toString(e.getValue()));
             }
         }
-        return new PolicyTransformer(config, DataType.FLOAT, weights, headChunkTokens);
     }
 
-    private PolicyTransformer(PolicyConfig config, DataType floatType, Map<String, INDArray> initial,
+    private PolicyTransformer(PolicyConfig config, DataType floatType, Map<String, INDArray> initial, LoraConfig lora,
                               int headChunkTokens) {
         if (headChunkTokens <= 0) {
             throw new IllegalArgumentException("headChunkTokens must be > 0, got " + headChunkTokens);
@@ -188,6 +223,8 @@ public final class PolicyTransformer {
         // memory: 1.98 GB of float32 weights took 4.0 GB once in a graph); the policy is single-threaded, so one
         // plain map suffices, and the arrays handed in by withWeights stay the parameters themselves.
         sd.setArrayHolders(new SingleThreadArrayHolder(), new SingleThreadArrayHolder(), false);
+        this.lora = lora;
+        Map<String, long[]> adapterShapes = lora == null ? Map.of() : lora.shapes(config);
 
         int v = config.vocabSize();
         for (Map.Entry<String, long[]> e : WeightLayout.shapes(config).entrySet()) {
@@ -203,7 +240,15 @@ public final class PolicyTransformer {
                 arr = Nd4j.create(init, shape, 'c');
                 arr = floatType == DataType.FLOAT ? arr : arr.castTo(floatType);
             }
-            params.put(e.getKey(), sd.var(e.getKey(), arr));
+            if (lora == null) {
+                params.put(e.getKey(), sd.var(e.getKey(), arr));
+            } else {
+                // frozen base: a constant gets no gradient, so the backward pass never forms dW
+                frozen.put(e.getKey(), sd.constant(e.getKey(), arr));
+            }
+        }
+        for (Map.Entry<String, long[]> e : adapterShapes.entrySet()) {
+            params.put(e.getKey(), sd.var(e.getKey(), LoraInit.initial(lora, e.getKey(), e.getValue(), floatType)));
         }
 
         SDVariable tokens = sd.placeHolder(TOKENS, DataType.INT32, -1, -1);   // [B, T]
@@ -217,9 +262,9 @@ public final class PolicyTransformer {
         SDVariable posRow = sd.range(zero, t, one, DataType.INT32);           // [T] = 0..T-1
         SDVariable posIds = sd.zerosLike(tokens).add(posRow).reshape(-1);     // [N] position of each token
 
-        SDVariable x = EmbeddingOp.lookup(sd, params.get(WeightLayout.TOKEN_EMBEDDING), ids); // [N, D]
+        SDVariable x = EmbeddingOp.lookup(sd, param(WeightLayout.TOKEN_EMBEDDING), ids); // [N, D]
         if (config.positions() == PositionKind.LEARNED) {
-            x = x.add(EmbeddingOp.lookup(sd, params.get(WeightLayout.POSITION_EMBEDDING), posIds)); // [N, D]
+            x = x.add(EmbeddingOp.lookup(sd, param(WeightLayout.POSITION_EMBEDDING), posIds)); // [N, D]
         }
         Rotary rotary = config.positions() == PositionKind.ROTARY ? new Rotary(posIds) : null;
 
@@ -241,20 +286,20 @@ public final class PolicyTransformer {
                 SDVariable h = norm(x, WeightLayout.norm1Gain(l), WeightLayout.norm1Bias(l)); // [N, D]
                 x = x.add(attention(h, l, bthd, rotary));                              // [N, D]
                 h = norm(x, WeightLayout.norm2Gain(l), WeightLayout.norm2Bias(l));            // [N, D]
-                SDVariable up = GeluOp.gelu(sd, h.mmul(params.get(WeightLayout.mlpUp(l))));   // [N, F]
-                x = x.add(up.mmul(params.get(WeightLayout.mlpDown(l))));                       // [N, D]
+                SDVariable up = GeluOp.gelu(sd, h.mmul(param(WeightLayout.mlpUp(l))));   // [N, F]
+                x = x.add(up.mmul(param(WeightLayout.mlpDown(l))));                       // [N, D]
             }
         }
         SDVariable xf = norm(x, WeightLayout.FINAL_NORM_GAIN, WeightLayout.FINAL_NORM_BIAS); // [N, D]
         SDVariable z = config.tiedEmbeddings()
-                ? sd.mmul(xf, params.get(WeightLayout.TOKEN_EMBEDDING), false, true, false) // [N, V]
-                : xf.mmul(params.get(WeightLayout.HEAD));                                   // [N, V]
+                ? sd.mmul(xf, param(WeightLayout.TOKEN_EMBEDDING), false, true, false) // [N, V]
+                : xf.mmul(param(WeightLayout.HEAD));                                   // [N, V]
 
         // logits only when asked for (benchmarks, tests, evaluation); the log-prob and entropy outputs come from the
         // fused chunked head, which never holds [N, V] for the whole batch (VocabHeadOp)
         SDVariable shapeBTV = sd.concat(0, shapeBT, sd.constant(Nd4j.createFromArray((long) v)));
         logits = sd.reshape(LOGITS, z, shapeBTV);                                   // [B, T, V]
-        SDVariable headMatrix = params.get(config.tiedEmbeddings() ? WeightLayout.TOKEN_EMBEDDING : WeightLayout.HEAD);
+        SDVariable headMatrix = param(config.tiedEmbeddings() ? WeightLayout.TOKEN_EMBEDDING : WeightLayout.HEAD);
         SDVariable[] stats = VocabHeadOp.head(sd, xf, headMatrix, config.tiedEmbeddings(), targets.reshape(-1),
                 invTau.reshape(-1), headChunkTokens, false);                        // 3 x [N]
         logProbs = sd.reshape(LOG_PROBS, stats[0], shapeBT);                        // [B, T]
@@ -265,7 +310,7 @@ public final class PolicyTransformer {
     /** Causal multi-head self-attention of one block, [N, D] to [N, D] (before the residual add). */
     private SDVariable attention(SDVariable h, int layer, SDVariable bthd, Rotary rotary) {
         int d = config.dModel();
-        SDVariable qkv = h.mmul(params.get(WeightLayout.attnQkv(layer)));  // [N, 3D]
+        SDVariable qkv = h.mmul(param(WeightLayout.attnQkv(layer)));  // [N, 3D]
         SDVariable[] s = sd.split(qkv, 3, 1);                              // 3 x [N, D]
         SDVariable q = s[0];
         SDVariable k = s[1];
@@ -280,7 +325,7 @@ public final class PolicyTransformer {
         // scaled, causally masked softmax in one op (the stock attention ops have no causal mask in M2.1)
         SDVariable att = CausalSoftmaxOp.weights(sd, scores, 4, 1.0 / Math.sqrt(config.headDim())); // [B, H, T, T]
         SDVariable y = sd.mmul(att, v).permute(0, 2, 1, 3).reshape(-1, d); // [N, D]
-        return y.mmul(params.get(WeightLayout.attnOut(layer)));            // [N, D]
+        return y.mmul(param(WeightLayout.attnOut(layer)));            // [N, D]
     }
 
     /** Dynamic shape vectors of the Hugging Face attention, built once per graph. */
@@ -309,8 +354,20 @@ public final class PolicyTransformer {
 
     /** {@code x W (+ b)} for projection {@code proj} of a Hugging Face block ({@link WeightLayout#projection}). */
     private SDVariable linear(SDVariable x, int layer, String proj, boolean bias) {
-        SDVariable y = x.mmul(params.get(WeightLayout.projection(layer, proj)));
-        return bias ? y.add(params.get(WeightLayout.projectionBias(layer, proj))) : y;
+        SDVariable y = x.mmul(param(WeightLayout.projection(layer, proj)));
+        if (lora != null && lora.targets(proj)) {
+            // PEFT's lora_A [r, in] and lora_B [out, r]: y += scale * (x A^T) B^T
+            SDVariable xa = sd.mmul(x, params.get(LoraConfig.loraA(layer, proj)), false, true, false); // [N, r]
+            SDVariable d = sd.mmul(xa, params.get(LoraConfig.loraB(layer, proj)), false, true, false); // [N, out]
+            y = y.add(d.mul(lora.scale()));
+        }
+        return bias ? y.add(param(WeightLayout.projectionBias(layer, proj))) : y;
+    }
+
+    /** A base parameter, trainable or frozen. */
+    private SDVariable param(String name) {
+        SDVariable v = params.get(name);
+        return v != null ? v : frozen.get(name);
     }
 
     /**
@@ -329,8 +386,8 @@ public final class PolicyTransformer {
         SDVariable v = linear(h, layer, "v", config.qkvBias());           // [N, K*dh]
         if (config.qkNorm()) {
             double eps = config.normEpsilon();
-            q = NormOp.rmsNorm(sd, q.reshape(-1, dh), params.get(WeightLayout.qNormGain(layer)), eps).reshape(-1, heads * dh);
-            k = NormOp.rmsNorm(sd, k.reshape(-1, dh), params.get(WeightLayout.kNormGain(layer)), eps).reshape(-1, kvHeads * dh);
+            q = NormOp.rmsNorm(sd, q.reshape(-1, dh), param(WeightLayout.qNormGain(layer)), eps).reshape(-1, heads * dh);
+            k = NormOp.rmsNorm(sd, k.reshape(-1, dh), param(WeightLayout.kNormGain(layer)), eps).reshape(-1, kvHeads * dh);
         }
         q = rotary.apply(q, heads);
         k = rotary.apply(k, kvHeads);
@@ -360,11 +417,11 @@ public final class PolicyTransformer {
      */
     private SDVariable norm(SDVariable x, String gainName, String biasName) {
         double eps = config.normEpsilon();
-        SDVariable gain = params.get(gainName);
+        SDVariable gain = param(gainName);
         if (config.norm() == NormKind.RMS_NORM) {
             return NormOp.rmsNorm(sd, x, gain, eps);                        // [N, D]
         }
-        return NormOp.layerNorm(sd, x, gain, params.get(biasName), eps);    // [N, D]
+        return NormOp.layerNorm(sd, x, gain, param(biasName), eps);    // [N, D]
     }
 
     /** Rotary embedding on [N, D] queries or keys, "rotate half" layout per head. */
@@ -445,7 +502,17 @@ public final class PolicyTransformer {
         return lossName;
     }
 
-    /** @return parameter name to the live parameter array, in {@link WeightLayout} order (unmodifiable) */
+    /** @return the adapters, or null for full fine-tuning */
+    public LoraConfig lora() {
+        return lora;
+    }
+
+    /**
+     * The trainable parameters: every weight for full fine-tuning, the adapters only with LoRA. These are what
+     * {@link #gradients} differentiates and what an optimiser steps.
+     *
+     * @return parameter name to the live parameter array, in {@link WeightLayout} (or adapter) order (unmodifiable)
+     */
     public Map<String, INDArray> parameters() {
         Map<String, INDArray> out = new LinkedHashMap<>();
         for (Map.Entry<String, SDVariable> e : params.entrySet()) {
@@ -454,9 +521,34 @@ public final class PolicyTransformer {
         return Collections.unmodifiableMap(out);
     }
 
-    /** @return the total number of scalar parameters */
+    /**
+     * @return the frozen base weights with LoRA (name to live array, {@link WeightLayout} order), empty for full
+     *         fine-tuning (unmodifiable)
+     */
+    public Map<String, INDArray> frozenParameters() {
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        for (Map.Entry<String, SDVariable> e : frozen.entrySet()) {
+            out.put(e.getKey(), e.getValue().getArr());
+        }
+        return Collections.unmodifiableMap(out);
+    }
+
+    /** @return frozen then trainable parameters (base weights in {@link WeightLayout} order, then adapters) */
+    public Map<String, INDArray> allParameters() {
+        Map<String, INDArray> out = new LinkedHashMap<>(frozenParameters());
+        out.putAll(parameters());
+        return Collections.unmodifiableMap(out);
+    }
+
+    /** @return the total number of scalar parameters (base and adapters) */
     public long parameterCount() {
-        return WeightLayout.parameterCount(config);
+        long n = WeightLayout.parameterCount(config);
+        if (lora != null) {
+            for (long[] shape : lora.shapes(config).values()) {
+                n += shape[0] * shape[1];
+            }
+        }
+        return n;
     }
 
     /**
@@ -556,7 +648,8 @@ public final class PolicyTransformer {
     }
 
     /**
-     * SHA-256 over every parameter in {@link WeightLayout} order: the name (UTF-8), the shape and the
+     * SHA-256 over every parameter ({@link #allParameters()}: base weights in {@link WeightLayout} order, then any
+     * adapters): the name (UTF-8), the shape and the
      * IEEE bits of each element (little-endian float32, or float64 for a DOUBLE model). Equal hashes mean
      * bit-identical weights.
      *
@@ -569,7 +662,7 @@ public final class PolicyTransformer {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required by every Java platform", e);
         }
-        for (Map.Entry<String, INDArray> e : parameters().entrySet()) {
+        for (Map.Entry<String, INDArray> e : allParameters().entrySet()) {
             INDArray a = e.getValue();
             md.update(e.getKey().getBytes(StandardCharsets.UTF_8));
             ByteBuffer shape = ByteBuffer.allocate(8 * (a.rank() + 1)).order(ByteOrder.LITTLE_ENDIAN);

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.ead4j.cli.ProgressPrinter;
 import org.ead4j.cli.UserException;
+import org.ead4j.metrics.MetricKeys;
 import org.ead4j.plot.PlotOptions;
 import org.ead4j.plot.RunPlots;
 import org.ead4j.run.JsonlLog;
@@ -94,8 +95,10 @@ public class QuickstartCommand implements Callable<Integer> {
     }
 
     static String table(Map<String, ObjectNode> rows) {
-        String[] cols = {"mean@16", "pass@1", "pass@16", "worst@16", "maj@16", "entropy"};
-        String[] keys = {"eval/mean@16", "eval/pass@1", "eval/pass@16", "eval/worst@16", "eval/maj@16", "eval/entropy"};
+        String[] cols = {MetricKeys.mean(16), MetricKeys.pass(1), MetricKeys.pass(16), MetricKeys.worst(16),
+            MetricKeys.maj(16), "entropy"};
+        String[] keys = {MetricKeys.eval(cols[0]), MetricKeys.eval(cols[1]), MetricKeys.eval(cols[2]),
+            MetricKeys.eval(cols[3]), MetricKeys.eval(cols[4]), MetricKeys.EVAL_ENTROPY};
         StringBuilder sb = new StringBuilder();
         sb.append(String.format("%-22s", "method"));
         for (String c : cols) {

@@ -1,9 +1,13 @@
 package org.ead4j.examples.study;
 
+import org.apache.commons.math3.stat.inference.AlternativeHypothesis;
+import org.apache.commons.math3.stat.inference.BinomialTest;
+
 /**
  * The exact two-sided sign test of paired differences: under H0 (no difference) each non-zero
  * difference is positive with probability 1/2; ties (zero differences) are dropped. With n pairs the
  * smallest attainable p-value is 2 / 2^n (0.03125 for 6 pairs), which bounds what a small study can show.
+ * The test is commons-math3's exact {@link BinomialTest}.
  */
 public final class SignTest {
 
@@ -25,20 +29,6 @@ public final class SignTest {
         if (n == 0) {
             return 1.0;
         }
-        int k = Math.min(plus, minus);
-        double tail = 0;
-        double logHalfN = -n * Math.log(2);
-        for (int i = 0; i <= k; i++) {
-            tail += Math.exp(logChoose(n, i) + logHalfN);
-        }
-        return Math.min(1.0, 2 * tail);
-    }
-
-    private static double logChoose(int n, int k) {
-        double s = 0;
-        for (int i = 1; i <= k; i++) {
-            s += Math.log(n - k + i) - Math.log(i);
-        }
-        return s;
+        return Math.min(1.0, new BinomialTest().binomialTest(n, plus, 0.5, AlternativeHypothesis.TWO_SIDED));
     }
 }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.ead4j.metrics.MetricKeys;
 
 /**
  * The numbers of a study, computed from its finished runs by the protocol fixed in the
@@ -28,9 +29,20 @@ public final class StudyAnalysis {
      */
     public static final String SEED_MEANS = "mean over losses";
 
+    /** Dynamics: the actor's entropy at the first step. */
+    public static final String ENTROPY_FIRST = MetricKeys.ACTOR_ENTROPY + "@first";
+    /** Dynamics: the actor's largest entropy over the steps. */
+    public static final String ENTROPY_MAX = MetricKeys.ACTOR_ENTROPY + "@max";
+    /** Dynamics: the actor's entropy at the last step. */
+    public static final String ENTROPY_LAST = MetricKeys.ACTOR_ENTROPY + "@last";
+    /** Dynamics: the evaluation entropy at the last evaluation. */
+    public static final String EVAL_ENTROPY_LAST = MetricKeys.EVAL_ENTROPY + "@last";
+    /** Dynamics: the training reward at the last step. */
+    public static final String REWARD_LAST = MetricKeys.REWARD_MEAN + "@last";
+
     /** Training-dynamics summaries reported per cell. */
-    public static final List<String> DYNAMICS = List.of("actor/entropy@first", "actor/entropy@max",
-            "actor/entropy@last", "eval/entropy@last", "rollout/tau_mean", "reward/mean@last");
+    public static final List<String> DYNAMICS = List.of(ENTROPY_FIRST, ENTROPY_MAX, ENTROPY_LAST, EVAL_ENTROPY_LAST,
+            MetricKeys.ROLLOUT_TAU_MEAN, REWARD_LAST);
 
     /**
      * The runs of one (method, loss) cell summarised over seeds.
@@ -74,9 +86,11 @@ public final class StudyAnalysis {
     private StudyAnalysis(StudyConfig cfg) {
         this.cfg = cfg;
         int n = cfg.trainer().evaluation().samples();
-        this.metrics = List.of("eval/mean@" + n, "eval/pass@" + n, "eval/worst@" + n);
-        this.extraMetrics = List.of("eval/maj@" + n, "eval/best@" + n + "/bootstrap", "eval/worst@" + n + "/bootstrap",
-                "eval/entropy");
+        this.metrics = List.of(MetricKeys.eval(MetricKeys.mean(n)), MetricKeys.eval(MetricKeys.pass(n)),
+                MetricKeys.eval(MetricKeys.worst(n)));
+        this.extraMetrics = List.of(MetricKeys.eval(MetricKeys.maj(n)),
+                MetricKeys.eval(MetricKeys.bootstrap(MetricKeys.best(n))),
+                MetricKeys.eval(MetricKeys.bootstrap(MetricKeys.worst(n))), MetricKeys.EVAL_ENTROPY);
     }
 
     /**
@@ -163,18 +177,18 @@ public final class StudyAnalysis {
 
     private static double dynamic(RunCurves c, String key) {
         switch (key) {
-            case "actor/entropy@first":
-                return c.firstMaxLast("actor/entropy")[0];
-            case "actor/entropy@max":
-                return c.firstMaxLast("actor/entropy")[1];
-            case "actor/entropy@last":
-                return c.firstMaxLast("actor/entropy")[2];
-            case "eval/entropy@last":
-                return c.last("eval/entropy");
-            case "rollout/tau_mean":
-                return c.stepMean("rollout/tau_mean");
-            case "reward/mean@last":
-                return c.firstMaxLast("reward/mean")[2];
+            case ENTROPY_FIRST:
+                return c.firstMaxLast(MetricKeys.ACTOR_ENTROPY)[0];
+            case ENTROPY_MAX:
+                return c.firstMaxLast(MetricKeys.ACTOR_ENTROPY)[1];
+            case ENTROPY_LAST:
+                return c.firstMaxLast(MetricKeys.ACTOR_ENTROPY)[2];
+            case EVAL_ENTROPY_LAST:
+                return c.last(MetricKeys.EVAL_ENTROPY);
+            case MetricKeys.ROLLOUT_TAU_MEAN:
+                return c.stepMean(MetricKeys.ROLLOUT_TAU_MEAN);
+            case REWARD_LAST:
+                return c.firstMaxLast(MetricKeys.REWARD_MEAN)[2];
             default:
                 throw new IllegalArgumentException("unknown dynamics key " + key);
         }

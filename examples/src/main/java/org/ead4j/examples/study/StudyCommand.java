@@ -69,13 +69,20 @@ public class StudyCommand implements Callable<Integer> {
         if (!childHeap.matches("[0-9]+[kKmMgG]?")) {
             throw new UserException("--child-heap " + childHeap + " is invalid: give a size such as 768m or 1g");
         }
+        if (out.toString().isBlank()) {
+            throw new UserException("--out '" + out + "' is invalid: give the path of a new or empty folder for the study");
+        }
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new UserException("--out " + out + " is a file, not a folder; give a new or empty folder for the study");
+        }
         StudyConfig cfg;
         if (source.small) {
             cfg = StudyPresets.small();
         } else {
-            if (!Files.isRegularFile(source.config)) {
+            if (!Files.exists(source.config)) {
                 throw new UserException("--config " + source.config + ": no such file");
             }
+            org.ead4j.run.MemoryBudget.requireFileSize(source.config, "--config", org.ead4j.run.MemoryBudget.MAX_CONFIG_BYTES);
             cfg = ExperimentConfigs.load(source.config, StudyConfig.class);
         }
         if (ablations && cfg.ablations().isEmpty()) {

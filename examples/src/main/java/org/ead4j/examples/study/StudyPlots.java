@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
+import org.ead4j.metrics.MetricKeys;
 import org.ead4j.plot.MetricChart;
 import org.ead4j.plot.PngWriter;
 import org.ead4j.plot.RunMetrics;
@@ -52,10 +53,10 @@ public final class StudyPlots {
                         shortName(metric), dir.resolve(StudyPlan.slug(shortName(metric)) + "_" + StudyPlan.slug(loss.label())
                                 + ".png")));
             }
-            out.add(chart(colors, cells, c -> c.steps("actor/entropy"), "actor entropy (" + loss.label()
+            out.add(chart(colors, cells, c -> c.steps(MetricKeys.ACTOR_ENTROPY), "actor entropy (" + loss.label()
                     + ", learner's temperature, mean over seeds)", "entropy (nats/token)",
                     dir.resolve("actor-entropy_" + StudyPlan.slug(loss.label()) + ".png")));
-            out.add(chart(colors, cells, c -> c.eval("eval/entropy"), "evaluation entropy at tau = 1 (" + loss.label()
+            out.add(chart(colors, cells, c -> c.eval(MetricKeys.EVAL_ENTROPY), "evaluation entropy at tau = 1 (" + loss.label()
                     + ", mean over seeds)", "entropy (nats/token)",
                     dir.resolve("eval-entropy_" + StudyPlan.slug(loss.label()) + ".png")));
         }
@@ -68,7 +69,7 @@ public final class StudyPlots {
             out.add(chart(colors, cells, c -> c.eval(pass), "ablations: " + shortName(pass) + " ("
                     + a.config().ablationLoss().label() + ", mean over seeds)", shortName(pass),
                     dir.resolve("ablation-" + StudyPlan.slug(shortName(pass)) + ".png")));
-            out.add(chart(colors, cells, c -> c.steps("actor/entropy"), "ablations: actor entropy (mean over seeds)",
+            out.add(chart(colors, cells, c -> c.steps(MetricKeys.ACTOR_ENTROPY), "ablations: actor entropy (mean over seeds)",
                     "entropy (nats/token)", dir.resolve("ablation-actor-entropy.png")));
             List<StudyArm> arms = new ArrayList<>();
             a.config().method(ref).ifPresent(arms::add);
@@ -207,6 +208,6 @@ public final class StudyPlots {
 
     /** {@code eval/pass@16} to {@code pass@16}. */
     static String shortName(String key) {
-        return key.startsWith("eval/") ? key.substring(5) : key;
+        return key.startsWith(MetricKeys.EVAL_PREFIX) ? key.substring(MetricKeys.EVAL_PREFIX.length()) : key;
     }
 }

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.ead4j.metrics.MetricKeys;
 import org.ead4j.run.AtomicFiles;
 
 /**
@@ -166,10 +167,10 @@ public final class StudyReport {
                 cfg.trainer().evaluation().maxPrompts() == 0 ? "all" : Integer.toString(cfg.trainer().evaluation().maxPrompts()),
                 evalSteps(a), 100 * cfg.level(), cfg.bootstrapDraws()));
         md.append(String.format(Locale.ROOT, "Warm start (shared by every run): mean@%d %.3f, pass@%d %.3f, "
-                        + "worst@%d %.3f, entropy %.3f.%n%n", n, in.warmStart().getOrDefault("eval/mean@" + n, Double.NaN),
-                n, in.warmStart().getOrDefault("eval/pass@" + n, Double.NaN), n,
-                in.warmStart().getOrDefault("eval/worst@" + n, Double.NaN),
-                in.warmStart().getOrDefault("eval/entropy", Double.NaN)));
+                        + "worst@%d %.3f, entropy %.3f.%n%n", n, in.warmStart().getOrDefault(MetricKeys.eval(MetricKeys.mean(n)), Double.NaN),
+                n, in.warmStart().getOrDefault(MetricKeys.eval(MetricKeys.pass(n)), Double.NaN), n,
+                in.warmStart().getOrDefault(MetricKeys.eval(MetricKeys.worst(n)), Double.NaN),
+                in.warmStart().getOrDefault(MetricKeys.EVAL_ENTROPY, Double.NaN)));
         md.append(String.format(Locale.ROOT, "Time: %.0f s in all (warm start %.0f s, RL runs %.0f s summed; CPU "
                         + "time: warm start %.0f s, RL runs %.0f s).%n",
                 in.totalSeconds(), in.warmOutcome().wallSeconds(),
@@ -282,7 +283,7 @@ public final class StudyReport {
                     md.append(' ').append(c.last().get(m).format(3)).append(" |");
                 }
                 md.append(' ').append(c.area().get(a.metrics().get(1)).format(3)).append(" |");
-                md.append(' ').append(c.dynamics().get("rollout/tau_mean").format(3)).append(" |\n");
+                md.append(' ').append(c.dynamics().get(MetricKeys.ROLLOUT_TAU_MEAN).format(3)).append(" |\n");
             }
             md.append("\n").append(ref).append(" (default) minus each ablation (pairs = seeds):\n\n");
             comparisonTable(md, a.ablationComparisons(), ref, cfg.ablationLoss().label(), a.metrics());

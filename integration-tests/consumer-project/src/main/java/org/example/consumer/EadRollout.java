@@ -8,7 +8,6 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
-import org.ead4j.samediff.ops.CustomOps;
 import org.ead4j.samediff.ops.EadSampleOp;
 import org.ead4j.samediff.sampling.RandomStreams;
 import org.ead4j.samediff.sampling.SamplerConfig;
@@ -41,7 +40,6 @@ public final class EadRollout {
     }
 
     public static void main(String[] args) {
-        CustomOps.ensureRegistered();
         // the released-code preset's numbers: tau_max 1.2, tau_min 0.1, d0 25, alpha 5, d_max 40000, c 10, k 20
         ExploratoryAnnealing schedule = new ExploratoryAnnealing(1.2, 0.1, 25, 5, 40000, 10, 20);
         SamplerConfig truncation = new SamplerConfig(0, 0.95, 0.0);

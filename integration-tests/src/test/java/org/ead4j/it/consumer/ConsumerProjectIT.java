@@ -1,6 +1,7 @@
 package org.ead4j.it.consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -11,7 +12,11 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Assumptions;
@@ -22,7 +27,9 @@ import org.junit.jupiter.api.Test;
  * ead-plugin (with sources and Javadoc jars) into the local repository, then the separate Maven
  * project {@code integration-tests/consumer-project} (groupId org.example) is built against them by
  * coordinates and its main class runs an EAD rollout with a DL4J policy network, sampling through
- * both the Java kernel and the SameDiff op.
+ * both the Java kernel and the SameDiff op. The consumer depends on ead-plugin and on the ND4J CPU
+ * backend it chose (nd4j-native-platform); ead4j's own poms name nd4j-api only, nothing of CUDA
+ * reaches the consumer's classpath, and the ops need no set-up call.
  *
  * <p>Writes org.ead4j 0.1.0-SNAPSHOT into the local repository (the one the outer build uses,
  * passed as {@code ead4j.it.localRepository}). Maven runs offline ({@code -o}); only when a plugin
@@ -73,6 +80,11 @@ class ConsumerProjectIT {
         String classpath = Files.readString(project.resolve("target/classpath.txt"), StandardCharsets.UTF_8).trim();
         assertTrue(classpath.contains(localRepo.resolve("org/ead4j/ead-plugin").toString()),
                 () -> "ead-plugin must come from the local repository by coordinates; classpath: " + classpath);
+        // one jar for both backends: the consumer chose nd4j-native, and nothing of CUDA came along
+        assertTrue(classpath.contains("nd4j-native-1.0.0-M2.1"), () -> "nd4j-native missing; classpath: " + classpath);
+        assertFalse(classpath.contains("cuda"), () -> "a CUDA artifact on the consumer's classpath: " + classpath);
+        assertEquals(Set.of("org.nd4j:nd4j-api"), ead4jNd4jDependencies(localRepo),
+                "the installed ead4j poms must name nd4j-api only (the backend is the application's choice)");
 
         // 3. run the rollout
         long t2 = System.nanoTime();
@@ -88,6 +100,29 @@ class ConsumerProjectIT {
         assertTrue(rollout.output.contains(MARKER), () -> "missing '" + MARKER + "' in:\n" + rollout.tail());
         assertEquals(4, rollout.output.lines().filter(l -> l.startsWith("response ")).count(),
                 () -> "expected one response line per prompt:\n" + rollout.tail());
+    }
+
+    /** The org.nd4j artifacts the installed ead-samediff and ead-plugin poms depend on at compile or runtime scope. */
+    private static Set<String> ead4jNd4jDependencies(Path localRepo) throws IOException {
+        Set<String> out = new TreeSet<>();
+        Pattern dep = Pattern.compile("<dependency>(.*?)</dependency>", Pattern.DOTALL);
+        for (String artifact : List.of("ead-samediff", "ead-plugin")) {
+            String pom = Files.readString(localRepo.resolve("org/ead4j/" + artifact + "/" + VERSION + "/"
+                    + artifact + "-" + VERSION + ".pom"), StandardCharsets.UTF_8);
+            Matcher m = dep.matcher(pom);
+            while (m.find()) {
+                String d = m.group(1);
+                boolean nd4j = d.contains("<groupId>org.nd4j</groupId>");
+                boolean notShipped = d.contains("<scope>test</scope>") || d.contains("<scope>provided</scope>");
+                if (nd4j && !notShipped) {
+                    Matcher a = Pattern.compile("<artifactId>([^<]+)</artifactId>").matcher(d);
+                    if (a.find()) {
+                        out.add("org.nd4j:" + a.group(1));
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     private static void assertJarHas(Path jar, String entrySuffixOrPrefix) throws IOException {

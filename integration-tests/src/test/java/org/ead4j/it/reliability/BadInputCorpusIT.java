@@ -449,26 +449,32 @@ class BadInputCorpusIT {
                         resign(ck, m[1]);
                     }
                     case "resign-hugedims" -> {
-                        byte[] b = Files.readAllBytes(f);
-                        ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
-                        int nameLen = bb.getInt(16);
-                        bb.putLong(16 + 4 + nameLen + 4, 1_000_000_000_000L);
-                        Files.write(f, b);
+                        rewriteFirstShape(f, "1000000000000");
                         resign(ck, m[1]);
                     }
                     case "resign-overflowdims" -> {
-                        byte[] b = Files.readAllBytes(f);
-                        ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
-                        int nameLen = bb.getInt(16);
-                        bb.putLong(16 + 4 + nameLen + 4, 1L << 62); // times a second dimension of 4: 2^64 = 0
-                        bb.putLong(16 + 4 + nameLen + 4 + 8, 4L);
-                        Files.write(f, b);
+                        rewriteFirstShape(f, (1L << 62) + ",4"); // 2^62 x 4 x ... wraps a long to 0
                         resign(ck, m[1]);
                     }
                     default -> throw new IllegalStateException("unknown checkpoint mutation " + mutation);
                 }
             }
         }
+    }
+
+    /**
+     * Replaces the first dimension of the first tensor's shape in a safetensors header (u64 little-endian length,
+     * then JSON), keeping the rest of the file byte-identical.
+     */
+    private static void rewriteFirstShape(Path f, String firstDims) throws Exception {
+        byte[] b = Files.readAllBytes(f);
+        int n = (int) ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getLong(0);
+        String header = new String(b, 8, n, java.nio.charset.StandardCharsets.UTF_8);
+        String edited = header.replaceFirst("\"shape\"\\s*:\\s*\\[\\s*\\d+", "\"shape\":[" + firstDims);
+        byte[] h = edited.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        ByteBuffer out = ByteBuffer.allocate(8 + h.length + b.length - 8 - n).order(ByteOrder.LITTLE_ENDIAN);
+        out.putLong(h.length).put(h).put(b, 8 + n, b.length - 8 - n);
+        Files.write(f, out.array());
     }
 
     /** Rewrites the manifest's size and SHA-256 of a file, as a careful attacker would. */

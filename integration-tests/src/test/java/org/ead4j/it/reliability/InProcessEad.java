@@ -37,6 +37,7 @@ final class InProcessEad {
             System.setOut(new PrintStream(sysOut, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(sysErr, true, StandardCharsets.UTF_8));
             CommandLine cl = EadCommand.commandLine(new EadCommand());
+            cl.addSubcommand("study", new org.ead4j.examples.study.StudyCommand());
             cl.setOut(new PrintWriter(out, true));
             cl.setErr(new PrintWriter(err, true));
             code = cl.execute(args);

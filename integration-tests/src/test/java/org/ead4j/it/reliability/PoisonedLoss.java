@@ -59,6 +59,9 @@ public class PoisonedLoss implements PolicyLoss {
         if (in.selectionKey() != null) {
             b.selectionKey(in.selectionKey());
         }
+        if (in.maxResponseLength() > 0) {
+            b.maxResponseLength(in.maxResponseLength());
+        }
         LossOutputs out = base.build(sd, b.build());
         SDVariable loss;
         if (tensor.equals("loss")) {

@@ -13,11 +13,11 @@ import java.util.stream.Collectors;
  *   seq-mean-token-mean      (1/S) sum_b (sum_t m l / sum_t m)          (GRPO paper)
  *   seq-mean-token-sum-norm  sum_{b,t} m l / loss_scale_factor          (Dr.GRPO, arXiv 2503.20783)
  * </pre>
- * Rows without valid tokens are left out of S. verl divides by the batch size B in
- * {@code seq-mean-token-sum} and gets NaN in {@code seq-mean-token-mean} for such rows; the two agree
- * whenever every row has a response token. {@code loss_scale_factor} defaults to the padded
- * response length T, as in verl ({@code loss_mask.shape[-1]}); set it to the maximum response
- * length to keep the divisor constant across batches, as Dr.GRPO intends.
+ * Rows without valid tokens are left out of S, as verl does. {@code loss_scale_factor} is the
+ * op argument {@link PolicyLossSpec#lossScaleFactor()}; 0 there means the padded width T of the
+ * op's input, which is verl's divisor only when, as in verl, the mask is exactly the response padded
+ * to the configured response length. ead4j's policy losses never pass 0: unless configured they
+ * pass the trainer's maximum response length, a constant as Dr.GRPO intends.
  */
 public enum LossAggregation {
     /** Mean over all valid tokens of the batch. */
