@@ -33,7 +33,7 @@ class MicroBatchesTest {
         PolicyConfig cfg = new PolicyConfig(13, 16, 2, 1, 32, 24, NormKind.LAYER_NORM, PositionKind.LEARNED, false, 9L);
         PolicyTransformer policy = new PolicyTransformer(cfg);
         PpoClipLoss loss = new PpoClipLoss(0.2, 0.28, true, 3.0, agg, 0, 0.01, null, null);
-        PolicyUpdater updater = new PolicyUpdater(policy, loss, null);
+        PolicyUpdater updater = new PolicyUpdater(policy, loss, null, 24);
         TrainingBatch batch = batch(new SplittableRandom(4), 7, 13);
         INDArray old = PolicyUpdater.logProbs(policy, batch);
         // perturb "old" so that ratios differ from 1 and some tokens clip
