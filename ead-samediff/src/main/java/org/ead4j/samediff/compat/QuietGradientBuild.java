@@ -8,7 +8,7 @@ import org.nd4j.autodiff.samediff.SameDiff;
  * Builds a graph's gradient function without its console noise.
  *
  * <p>DL4J 1.0.0-M2.1 {@code SameDiff.createGradFunction} prints "Added differentiated op X" through
- * {@code System.out.println} once per op, which no log level silences (notes/samediff-m2.1.md Sec. 2).
+ * {@code System.out.println} once per op, which no log level silences (docs/dl4j-m2.1-workarounds.md, entry 2).
  * This swaps {@code System.out} for a null stream while the gradient graph is built, then restores it.
  * Output printed by other threads in that window is lost, so it is done once per graph (the built
  * function is cached until the loss changes). Delete when DL4J logs instead of printing.

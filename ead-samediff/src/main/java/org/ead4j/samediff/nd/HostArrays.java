@@ -9,7 +9,7 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Copies between INDArrays and Java arrays without per-element calls. On the CPU backend it reads
  * the array's NIO view ({@code asNioFloat}, 10-100x faster than {@code asFloat} on large arrays,
- * notes/samediff-m2.1.md Sec. 7); on other backends it first makes the host copy current, so the
+ * docs/dl4j-m2.1-workarounds.md, entry 10); on other backends it first makes the host copy current, so the
  * same code runs on CUDA.
  */
 public final class HostArrays {

@@ -17,7 +17,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * Row lookup {@code out[n, :] = table[ids[n], :]} with an exact gradient: the replacement for
  * {@code sd.gather} on DL4J 1.0.0-M2.1, whose gradient is wrong and takes seconds (a while-loop of
  * {@code put}s; deeplearning4j#9669, #9756, #9780) and which cannot appear twice in a trained graph
- * ("Unable to replace samediff namespace"). See notes/samediff-m2.1.md Sec. 3.3.
+ * ("Unable to replace samediff namespace"). See docs/dl4j-m2.1-workarounds.md, entry 4.
  *
  * <p>Forward: the native {@code gather} kernel after a range check of the ids (an out-of-range id
  * would otherwise read arbitrary memory). Backward: {@link EmbeddingGradOp} (a segment sum of dOut by id) for

@@ -49,7 +49,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * Attention is causal and there is no padding mask: with right padding, a real position never attends to
  * a pad, so outputs at real positions are exact and outputs at pad positions must be masked by the loss.
  *
- * <p>DL4J 1.0.0-M2.1 workarounds used here (notes/samediff-m2.1.md Sec. 4): {@link EmbeddingOp} instead of
+ * <p>DL4J 1.0.0-M2.1 workarounds used here (docs/dl4j-m2.1-workarounds.md): {@link EmbeddingOp} instead of
  * {@code sd.gather}; 2D {@code [B*T, D]} matmuls instead of {@code tensorMmul}; {@code logSoftmax} without
  * a dimension argument; a hand-made causal mask; {@code sparseSoftmaxCrossEntropy} is never used. For speed
  * (slow M2.1 backward kernels), norms, GELU, SwiGLU's gated unit and the masked attention softmax are fused Java

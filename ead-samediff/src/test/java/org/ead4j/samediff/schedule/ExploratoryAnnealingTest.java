@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
 import org.junit.jupiter.api.Test;
 
-/** Golden values from notes/ead-reference.md Sec. 2.2 (tau_max 1.2, tau_min 0.1, d0 25, alpha 5, c 10). */
+/** Golden values of the paper's formula (k = 1) and the released code (k = 20), tau_max 1.2, tau_min 0.1, d0 25, alpha 5, c 10 (README's table). */
 class ExploratoryAnnealingTest {
 
     private static final int[] T = {0, 9, 10, 20, 100, 500, 1000, 3000};

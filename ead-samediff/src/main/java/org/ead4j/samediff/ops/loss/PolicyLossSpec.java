@@ -4,7 +4,7 @@ package org.ead4j.samediff.ops.loss;
  * The complete, immutable configuration of a {@link PolicyLossOp}, and its encoding as op arguments.
  *
  * <p>SameDiff clones every op through FlatBuffers when it builds the gradient graph and drops plain
- * Java fields (notes/samediff-m2.1.md Sec. 3.2, deeplearning4j#9670), so the op carries this spec
+ * Java fields (deeplearning4j#9670; docs/dl4j-m2.1-workarounds.md, entry 3), so the op carries this spec
  * only as iArgs and tArgs:
  * <pre>
  *   iArgs [0 mode, 1 aggregation, 2 importance-sampling level, 3 KL estimator, 4 dual clip (0/1)]
