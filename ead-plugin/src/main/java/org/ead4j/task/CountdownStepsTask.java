@@ -143,12 +143,6 @@ public class CountdownStepsTask extends SyntheticTask {
         }
     }
 
-    private static void range(String field, int value, int lo, int hi, String loName) {
-        if (value < lo || value > hi) {
-            throw new PropertyException("CountdownStepsTask", field, field + " = " + value + " is invalid: must be in ["
-                    + loName + ", " + hi + "]");
-        }
-    }
 
     @Override
     protected Candidate draw(SplittableRandom rng) {

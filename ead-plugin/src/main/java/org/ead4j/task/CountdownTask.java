@@ -112,12 +112,6 @@ public class CountdownTask extends SyntheticTask {
         }
     }
 
-    private static void range(String field, int value, int lo, int hi, String loName) {
-        if (value < lo || value > hi) {
-            throw new PropertyException("CountdownTask", field, field + " = " + value + " is invalid: must be in ["
-                    + loName + ", " + hi + "]");
-        }
-    }
 
     /** A sub-expression: its value, text, and precedence (3 atom, 2 for * and /, 1 for + and -). */
     private record Expr(long value, String text, int precedence) {

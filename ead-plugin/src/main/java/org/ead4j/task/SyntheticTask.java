@@ -60,6 +60,22 @@ public abstract class SyntheticTask implements Task {
     /** Validates the subclass's fields; called before generation. */
     protected abstract void validate();
 
+    /**
+     * Refuses a configured value outside [lo, hi], naming the field.
+     *
+     * @param field the field
+     * @param value its value
+     * @param lo the smallest allowed value
+     * @param hi the largest allowed value
+     * @param loName how the message names lo (a number, or the field it comes from)
+     */
+    protected final void range(String field, int value, int lo, int hi, String loName) {
+        if (value < lo || value > hi) {
+            throw new PropertyException(getClass().getSimpleName(), field, field + " = " + value
+                    + " is invalid: must be in [" + loName + ", " + hi + "]");
+        }
+    }
+
     @Override
     public void postConfig() {
         checkSize("trainSize", trainSize);
